@@ -1,0 +1,306 @@
+//! From a question to an answer: analyse, search the index, decide (answer, "did you mean",
+//! or "I don't know"), pick the facts for the period asked about, and write the reply with its
+//! sources. This is the one call every front end (console, Telegram) makes.
+
+use serde::Serialize;
+
+use crate::knowledge::{self, Intent, Knowledge, Lang, LoadError};
+use crate::matching::{Analysis, Index, Scored};
+
+/// At or above this confidence the bot answers.
+pub const ANSWER_THRESHOLD: f32 = 0.55;
+/// Between this and `ANSWER_THRESHOLD` it offers "did you mean"; below, it says it does not know.
+pub const SUGGEST_THRESHOLD: f32 = 0.35;
+/// Longer messages are not treated as one question.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+const MAX_SUGGESTIONS: usize = 3;
+
+/// What kind of reply an answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Facts from the fact base, with sources.
+    Answered,
+    /// Not sure: up to three intents the question may have meant.
+    DidYouMean,
+    /// The articles do not answer this.
+    Unknown,
+    /// The intent is known but no figure covers the period asked about.
+    NoPeriod,
+    /// Nothing to answer: an empty message, or only greetings and filler words.
+    Help,
+    /// Too long to be one question.
+    TooLong,
+}
+
+/// An article as cited in an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRef {
+    pub id: String,
+    pub outlet: String,
+    pub title: String,
+    pub date: String,
+    /// How a user reads it: outlet, title, date.
+    #[serde(skip)]
+    pub citation: String,
+}
+
+/// Another intent offered to the user, by id and title.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub intent: String,
+    pub title: String,
+}
+
+/// The reply to one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub question: String,
+    pub lang: Lang,
+    pub kind: Kind,
+    /// The intent answered; `None` unless `kind` is `Answered`.
+    pub intent: Option<String>,
+    pub confidence: f32,
+    /// The reply without its source list: one paragraph per fact, or the message.
+    pub paragraphs: Vec<String>,
+    /// The full reply as a user reads it, ending with its sources when it has any.
+    pub text: String,
+    pub sources: Vec<SourceRef>,
+    /// "Did you mean" candidates, best first.
+    pub suggestions: Vec<Suggestion>,
+    /// Follow-up topics for an answered question.
+    pub related: Vec<Suggestion>,
+}
+
+/// The fact base with its index: everything needed to answer. Immutable once built, so a
+/// front end can share one behind an `Arc` and swap in a new one on reload.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    knowledge: Knowledge,
+    index: Index,
+}
+
+impl Engine {
+    pub fn new(knowledge: Knowledge) -> Engine {
+        let index = Index::new(&knowledge);
+        Engine { knowledge, index }
+    }
+
+    /// Loads, checks and indexes a knowledge directory.
+    pub fn load(dir: &std::path::Path) -> Result<Engine, LoadError> {
+        knowledge::load_dir(dir).map(Engine::new)
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Answers a question. `hint` is the asker's interface language, if known.
+    pub fn answer(&self, question: &str, hint: Option<Lang>) -> Answer {
+        let trimmed = question.trim();
+        if trimmed.chars().count() > MAX_QUESTION_CHARS {
+            let lang = crate::matching::detect_lang(&trimmed.chars().take(MAX_QUESTION_CHARS).collect::<String>(), hint);
+            let message = format!(
+                "That message is too long to be one question ({} characters). Please ask one question in under {MAX_QUESTION_CHARS} characters.",
+                trimmed.chars().count()
+            );
+            return self.message(question, lang, Kind::TooLong, 0.0, message, Vec::new());
+        }
+        let analysis = self.index.analyze(trimmed, hint);
+        if analysis.terms.is_empty() {
+            return self.message(question, analysis.lang, Kind::Help, 0.0, self.help_text(), Vec::new());
+        }
+        let scored = self.index.search(&analysis);
+        let Some(&best) = scored.first() else {
+            return self.unknown(question, &analysis, 0.0);
+        };
+        if best.score >= ANSWER_THRESHOLD {
+            return self.answer_scored(question, &analysis, best);
+        }
+        if best.score >= SUGGEST_THRESHOLD {
+            return self.did_you_mean(question, &analysis, &scored);
+        }
+        self.unknown(question, &analysis, best.score)
+    }
+
+    /// The answer for an intent chosen directly (a topic command or a button), in `lang`.
+    pub fn answer_intent(&self, id: &str, lang: Lang) -> Option<Answer> {
+        let index = self.knowledge.intents.iter().position(|intent| intent.id == id)?;
+        let analysis = Analysis { lang, ..Analysis::default() };
+        Some(self.answer_scored(id, &analysis, Scored { intent: index, score: 1.0 }))
+    }
+
+    fn answer_scored(&self, question: &str, analysis: &Analysis, best: Scored) -> Answer {
+        let intent = &self.knowledge.intents[best.intent];
+        let lang = analysis.lang;
+        let facts = select_facts(intent, analysis);
+        if facts.is_empty() {
+            return self.no_period(question, analysis, intent, best.score);
+        }
+        // Sources are numbered in order of first citation; markers only when there are several.
+        let mut cited: Vec<usize> = Vec::new();
+        for fact in &facts {
+            for &source in &fact.sources {
+                if !cited.contains(&source) {
+                    cited.push(source);
+                }
+            }
+        }
+        let paragraphs: Vec<String> = facts
+            .iter()
+            .map(|fact| {
+                let text = fact.text.text(lang).to_owned();
+                if cited.len() < 2 {
+                    return text;
+                }
+                let marks: Vec<String> = fact
+                    .sources
+                    .iter()
+                    .map(|s| (cited.iter().position(|c| c == s).unwrap_or(0) + 1).to_string())
+                    .collect();
+                format!("{text} [{}]", marks.join(", "))
+            })
+            .collect();
+        let sources: Vec<SourceRef> = cited.iter().map(|&i| self.source_ref(i)).collect();
+        let mut text = paragraphs.join("\n\n");
+        text.push_str("\n\n");
+        if let [only] = sources.as_slice() {
+            text.push_str(&format!("Source: {}", only.citation));
+        } else {
+            text.push_str("Sources:");
+            for (n, source) in sources.iter().enumerate() {
+                text.push_str(&format!("\n[{}] {}", n + 1, source.citation));
+            }
+        }
+        Answer {
+            question: question.to_owned(),
+            lang,
+            kind: Kind::Answered,
+            intent: Some(intent.id.clone()),
+            confidence: best.score,
+            paragraphs,
+            text,
+            sources,
+            suggestions: Vec::new(),
+            related: intent.related.iter().map(|&i| self.suggestion(i, lang)).collect(),
+        }
+    }
+
+    fn did_you_mean(&self, question: &str, analysis: &Analysis, scored: &[Scored]) -> Answer {
+        let floor = scored[0].score * 0.75;
+        let suggestions: Vec<Suggestion> = scored
+            .iter()
+            .take_while(|s| s.score >= floor)
+            .take(MAX_SUGGESTIONS)
+            .map(|s| self.suggestion(s.intent, analysis.lang))
+            .collect();
+        let mut message = String::from("I'm not sure I understood. Did you mean:");
+        for suggestion in &suggestions {
+            message.push_str(&format!("\n• {}", suggestion.title));
+        }
+        self.message(question, analysis.lang, Kind::DidYouMean, scored[0].score, message, suggestions)
+    }
+
+    fn unknown(&self, question: &str, analysis: &Analysis, confidence: f32) -> Answer {
+        let message = format!(
+            "I don't know: the articles I answer from don't cover that. I can tell you about {}.",
+            self.topic_list(analysis.lang)
+        );
+        self.message(question, analysis.lang, Kind::Unknown, confidence, message, Vec::new())
+    }
+
+    fn no_period(&self, question: &str, analysis: &Analysis, intent: &Intent, confidence: f32) -> Answer {
+        let years: Vec<String> = analysis.years.iter().map(u16::to_string).collect();
+        let covered: Vec<String> =
+            intent.facts.iter().filter_map(|fact| fact.period.as_ref()).map(ToString::to_string).collect();
+        let message = format!(
+            "I don't know: the articles give no figure on “{}” for {}. They cover {}.",
+            intent.title.text(analysis.lang),
+            years.join(", "),
+            covered.join("; ")
+        );
+        let index = self.knowledge.intents.iter().position(|i| i.id == intent.id).unwrap_or(0);
+        let suggestions = vec![self.suggestion(index, analysis.lang)];
+        self.message(question, analysis.lang, Kind::NoPeriod, confidence, message, suggestions)
+    }
+
+    fn help_text(&self) -> String {
+        format!(
+            "Ask me a question about Kazakhstan–China relations, for example “When did the visa-free regime start?”. I can tell you about {}.",
+            self.topic_list(Lang::En)
+        )
+    }
+
+    fn topic_list(&self, lang: Lang) -> String {
+        let titles: Vec<String> = self.knowledge.topics.iter().map(|t| t.title.text(lang).to_lowercase()).collect();
+        match titles.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            Some((last, _)) => last.clone(),
+            None => String::new(),
+        }
+    }
+
+    fn message(
+        &self,
+        question: &str,
+        lang: Lang,
+        kind: Kind,
+        confidence: f32,
+        message: String,
+        suggestions: Vec<Suggestion>,
+    ) -> Answer {
+        Answer {
+            question: question.to_owned(),
+            lang,
+            kind,
+            intent: None,
+            confidence,
+            paragraphs: vec![message.clone()],
+            text: message,
+            sources: Vec::new(),
+            suggestions,
+            related: Vec::new(),
+        }
+    }
+
+    fn suggestion(&self, intent: usize, lang: Lang) -> Suggestion {
+        let intent = &self.knowledge.intents[intent];
+        Suggestion { intent: intent.id.clone(), title: intent.title.text(lang).to_owned() }
+    }
+
+    fn source_ref(&self, index: usize) -> SourceRef {
+        let source = &self.knowledge.sources[index];
+        SourceRef {
+            id: source.id.clone(),
+            outlet: source.outlet.clone(),
+            title: source.title.clone(),
+            date: source.date_text.clone(),
+            citation: source.citation(),
+        }
+    }
+}
+
+/// The facts of `intent` that answer for the period asked about: those covering a year named
+/// in the question, or the newest when the question asks for the latest, or all. Only an
+/// intent holding a series of dated figures is filtered; empty means no figure fits.
+fn select_facts<'a>(intent: &'a Intent, analysis: &Analysis) -> Vec<&'a knowledge::Fact> {
+    if !intent.series {
+        return intent.facts.iter().collect();
+    }
+    if !analysis.years.is_empty() {
+        return intent
+            .facts
+            .iter()
+            .filter(|fact| fact.period.as_ref().is_some_and(|p| analysis.years.iter().any(|&y| p.covers_year(y))))
+            .collect();
+    }
+    if analysis.wants_latest {
+        let newest = intent.facts.iter().filter_map(|f| f.period.as_ref()).map(|p| p.end).max();
+        return intent.facts.iter().filter(|f| f.period.as_ref().map(|p| p.end) == newest).collect();
+    }
+    intent.facts.iter().collect()
+}

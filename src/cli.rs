@@ -1,0 +1,155 @@
+//! Command-line arguments and the top-level `run`: parse, resolve settings, load the fact
+//! base, dispatch. Errors are printed here, once, and turned into the exit code.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::answer::Engine;
+use crate::config::Config;
+use crate::console;
+use crate::knowledge::{self, Lang};
+
+#[derive(Debug, Parser)]
+#[command(name = "kzcn-bot", version, about = "Answers questions about Kazakhstan–China relations, with sources")]
+pub struct Cli {
+    /// Knowledge directory (default: $KNOWLEDGE_DIR, else ./knowledge)
+    #[arg(long, global = true, value_name = "DIR")]
+    knowledge: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Answer a question; with --json and no question, answer each line of standard input
+    Ask {
+        /// Print one JSON object per question
+        #[arg(long)]
+        json: bool,
+        /// The asker's interface language (en, ru, kk, zh), a hint for language detection
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<Lang>,
+        /// The question; several words are joined
+        question: Vec<String>,
+    },
+    /// Ask questions one after another
+    Chat {
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<Lang>,
+    },
+    /// Check a knowledge directory and list every problem as file:line: message
+    Check {
+        /// Directory to check (default: the knowledge directory)
+        dir: Option<PathBuf>,
+    },
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::from_code(text).ok_or_else(|| format!("unknown language \"{text}\": use en, ru, kk or zh"))
+}
+
+/// Runs the program; the error, if any, has already been printed.
+pub fn run(cli: Cli) -> ExitCode {
+    let config = Config::resolve(cli.knowledge.clone());
+    match cli.command {
+        Command::Check { dir } => check(dir.as_deref().unwrap_or(&config.knowledge_dir)),
+        Command::Ask { json, lang, question } => {
+            let Some(engine) = load(&config.knowledge_dir) else { return ExitCode::FAILURE };
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            let result = if question.is_empty() {
+                if !json && io::stdin().is_terminal() {
+                    eprintln!("error: no question given: try kzcn-bot ask \"When did the visa-free regime start?\"");
+                    return ExitCode::from(2);
+                }
+                let stdin = io::stdin();
+                let mut input = stdin.lock();
+                if json {
+                    console::ask_json(&engine, lang, &mut input, &mut out)
+                } else {
+                    ask_lines(&engine, lang, &mut input, &mut out)
+                }
+            } else {
+                let question = question.join(" ");
+                if json {
+                    let answer = engine.answer(&question, lang);
+                    writeln!(out, "{}", console::to_json_line(&answer))
+                } else {
+                    console::ask(&engine, &question, lang, &mut out)
+                }
+            };
+            finish(result)
+        }
+        Command::Chat { lang } => {
+            let Some(engine) = load(&config.knowledge_dir) else { return ExitCode::FAILURE };
+            let stdin = io::stdin();
+            let stdout = io::stdout();
+            finish(console::chat(&engine, lang, &mut stdin.lock(), &mut stdout.lock()))
+        }
+    }
+}
+
+/// `ask` without --json over piped input: each line's answer, separated by blank lines.
+fn ask_lines(engine: &Engine, lang: Option<Lang>, input: &mut impl BufRead, out: &mut impl Write) -> io::Result<()> {
+    for line in input.lines() {
+        console::ask(engine, &line?, lang, out)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn finish(result: io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(dir: &Path) -> Option<Engine> {
+    match Engine::load(dir) {
+        Ok(engine) => Some(engine),
+        Err(error) => {
+            let problems = error.problems();
+            if let [only] = problems.as_slice() {
+                eprintln!("error: {only} (use --knowledge DIR or set KNOWLEDGE_DIR)");
+            } else {
+                eprintln!("error: knowledge directory {} has {} problems:", dir.display(), problems.len());
+                problems.iter().for_each(|p| eprintln!("{p}"));
+                eprintln!("run `kzcn-bot check {}` after fixing them", dir.display());
+            }
+            None
+        }
+    }
+}
+
+fn check(dir: &Path) -> ExitCode {
+    match knowledge::load_dir(dir) {
+        Ok(knowledge) => {
+            println!(
+                "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
+                dir.display(),
+                knowledge.files,
+                knowledge.sources.len(),
+                knowledge.topics.len(),
+                knowledge.intents.len(),
+                knowledge.fact_count()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let problems = error.problems();
+            problems.iter().for_each(|p| eprintln!("{p}"));
+            eprintln!("{}: {} problem{} found", dir.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+            ExitCode::FAILURE
+        }
+    }
+}

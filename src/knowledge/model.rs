@@ -1,0 +1,198 @@
+//! The validated fact base. Everything here has passed the loader's checks: ids are unique,
+//! every reference resolves, every fact has English text and at least one source.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::period::Period;
+
+/// A language the fact base can carry text in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Ru,
+    Kk,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Ru, Lang::Kk, Lang::Zh];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::Kk => "kk",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// Reads a language code such as Telegram's `language_code` (`ru`, `en-US`, `zh-hans`).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|lang| lang.code() == primary)
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One value per language; English is the one every item must have.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerLang<T> {
+    pub en: Option<T>,
+    pub ru: Option<T>,
+    pub kk: Option<T>,
+    pub zh: Option<T>,
+}
+
+impl<T> PerLang<T> {
+    pub fn get(&self, lang: Lang) -> Option<&T> {
+        match lang {
+            Lang::En => self.en.as_ref(),
+            Lang::Ru => self.ru.as_ref(),
+            Lang::Kk => self.kk.as_ref(),
+            Lang::Zh => self.zh.as_ref(),
+        }
+    }
+
+    /// Every language that has a value, with the value.
+    pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
+        Lang::ALL.into_iter().filter_map(|lang| self.get(lang).map(|value| (lang, value)))
+    }
+}
+
+impl PerLang<String> {
+    /// The text in `lang`, or the English text where that translation is missing.
+    pub fn text(&self, lang: Lang) -> &str {
+        self.get(lang)
+            .filter(|text| !text.trim().is_empty())
+            .or(self.en.as_ref())
+            .map_or("", String::as_str)
+    }
+}
+
+/// Where an item was written, for messages that point an editor at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// One article the fact base is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub outlet: String,
+    pub title: String,
+    /// False when the article has no headline and `title` is a description of ours.
+    pub title_given: bool,
+    pub date: Period,
+    /// The date as written in the fact base (`2023-11-28`, `2024-06`).
+    pub date_text: String,
+    /// True when the article prints no date and `date` is that of the events it reports.
+    pub date_inferred: bool,
+    pub date_note: Option<String>,
+}
+
+impl Source {
+    /// `The Astana Times, “Title”, 4 November 2023 (date inferred)`: how a user sees the citation.
+    pub fn citation(&self) -> String {
+        let title = if self.title_given {
+            format!("“{}”", self.title)
+        } else {
+            format!("untitled report: {}", self.title)
+        };
+        let inferred = if self.date_inferred { " (date inferred)" } else { "" };
+        format!("{}, {}, {}{}", self.outlet, title, self.date, inferred)
+    }
+}
+
+/// A group of intents listed together (`/visa`, `/trade`, …) with the intent that introduces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    pub id: String,
+    pub title: PerLang<String>,
+    /// Index into `Knowledge::intents` of the topic's overview answer.
+    pub intent: usize,
+}
+
+/// One statement from the articles, in the project's own words, with the articles it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub id: String,
+    pub text: PerLang<String>,
+    /// Indices into `Knowledge::sources`.
+    pub sources: Vec<usize>,
+    /// The time the fact describes, when it is a dated event or a figure for a period.
+    pub period: Option<Period>,
+    pub location: Location,
+}
+
+/// A kind of question people ask, with the facts that answer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intent {
+    pub id: String,
+    /// Index into `Knowledge::topics`.
+    pub topic: usize,
+    pub title: PerLang<String>,
+    pub keywords: PerLang<Vec<String>>,
+    pub examples: PerLang<Vec<String>>,
+    /// Indices into `Knowledge::intents`.
+    pub related: Vec<usize>,
+    pub facts: Vec<Fact>,
+    /// The facts are figures for different periods: a year in the question selects among
+    /// them, and a year none of them covers is a question the articles cannot answer.
+    pub series: bool,
+    pub location: Location,
+}
+
+/// Words matching treats specially, per language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lexicon {
+    /// Words that carry no meaning for matching ("the", "please", "anyone").
+    pub stopwords: PerLang<Vec<String>>,
+    /// Groups of words or phrases that mean the same; the first is the one kept.
+    pub synonyms: PerLang<Vec<Vec<String>>>,
+    /// Words that ask for the newest figure ("latest", "current").
+    pub latest: PerLang<Vec<String>>,
+}
+
+/// The whole validated fact base.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Knowledge {
+    pub sources: Vec<Source>,
+    pub topics: Vec<Topic>,
+    pub intents: Vec<Intent>,
+    pub lexicon: Lexicon,
+    /// How many files it was read from.
+    pub files: usize,
+}
+
+impl Knowledge {
+    pub fn fact_count(&self) -> usize {
+        self.intents.iter().map(|intent| intent.facts.len()).sum()
+    }
+
+    pub fn intent(&self, id: &str) -> Option<&Intent> {
+        self.intents.iter().find(|intent| intent.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|source| source.id == id)
+    }
+}

@@ -1,0 +1,190 @@
+//! Calendar dates and periods as the fact base writes them: `2023`, `2023-11`, `2023-11-10`,
+//! or a range `2023-01..2023-10`. A period is a closed span of days, so a year in a question can
+//! be tested against it, and the newest of several figures can be picked by its end.
+
+use std::fmt;
+
+/// A day, or the first/last day of a month or year, depending on how precisely it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// How precisely a date was written; used to print it back the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    Year,
+    Month,
+    Day,
+}
+
+/// A closed span of days with the precision it was written in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+    start_precision: Precision,
+    end_precision: Precision,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Parses one date; returns its first and last day and its precision.
+fn parse_date(text: &str) -> Result<(Date, Date, Precision), String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |part: &str, what: &str| -> Result<u16, String> {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) || part.len() > 4 {
+            return Err(format!("bad date \"{text}\": {what} \"{part}\" is not a number"));
+        }
+        part.parse::<u16>()
+            .map_err(|_| format!("bad date \"{text}\": {what} \"{part}\" is not a number"))
+    };
+    if parts.is_empty() || parts.len() > 3 || parts[0].len() != 4 {
+        return Err(format!(
+            "bad date \"{text}\": expected YYYY, YYYY-MM or YYYY-MM-DD"
+        ));
+    }
+    let year = number(parts[0], "year")?;
+    if !(1900..=2100).contains(&year) {
+        return Err(format!("bad date \"{text}\": year {year} is out of range"));
+    }
+    if parts.len() == 1 {
+        let first = Date { year, month: 1, day: 1 };
+        let last = Date { year, month: 12, day: 31 };
+        return Ok((first, last, Precision::Year));
+    }
+    let month = number(parts[1], "month")?;
+    if parts[1].len() != 2 || !(1..=12).contains(&month) {
+        return Err(format!("bad date \"{text}\": month must be 01 to 12"));
+    }
+    let month = month as u8;
+    let last_day = days_in_month(year, month);
+    if parts.len() == 2 {
+        let first = Date { year, month, day: 1 };
+        let last = Date { year, month, day: last_day };
+        return Ok((first, last, Precision::Month));
+    }
+    let day = number(parts[2], "day")?;
+    if parts[2].len() != 2 || day == 0 || day > u16::from(last_day) {
+        return Err(format!(
+            "bad date \"{text}\": day must be 01 to {last_day:02} in that month"
+        ));
+    }
+    let date = Date { year, month, day: day as u8 };
+    Ok((date, date, Precision::Day))
+}
+
+impl Period {
+    /// Parses `DATE` or `DATE..DATE`; the error says what is wrong with the text.
+    pub fn parse(text: &str) -> Result<Period, String> {
+        let text = text.trim();
+        let (from, to) = match text.split_once("..") {
+            Some((from, to)) => (from.trim(), to.trim()),
+            None => (text, text),
+        };
+        let (start, _, start_precision) = parse_date(from)?;
+        let (_, end, end_precision) = parse_date(to)?;
+        if end < start {
+            return Err(format!("bad date \"{text}\": the range ends before it starts"));
+        }
+        Ok(Period { start, end, start_precision, end_precision })
+    }
+
+    /// Whether any day of `year` lies in this period.
+    pub fn covers_year(&self, year: u16) -> bool {
+        self.start.year <= year && year <= self.end.year
+    }
+
+    fn is_single(&self) -> bool {
+        self.start_precision == self.end_precision
+            && match self.start_precision {
+                Precision::Year => self.start.year == self.end.year,
+                Precision::Month => (self.start.year, self.start.month) == (self.end.year, self.end.month),
+                Precision::Day => self.start == self.end,
+            }
+    }
+}
+
+fn write_date(f: &mut fmt::Formatter<'_>, date: Date, precision: Precision, year: bool) -> fmt::Result {
+    let month = MONTHS[usize::from(date.month) - 1];
+    match (precision, year) {
+        (Precision::Year, _) => write!(f, "{}", date.year),
+        (Precision::Month, true) => write!(f, "{month} {}", date.year),
+        (Precision::Month, false) => write!(f, "{month}"),
+        (Precision::Day, true) => write!(f, "{} {month} {}", date.day, date.year),
+        (Precision::Day, false) => write!(f, "{} {month}", date.day),
+    }
+}
+
+impl fmt::Display for Period {
+    /// English label: `2022`, `November 2023`, `January–May 2024`, `10 November 2023–March 2024`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_single() {
+            return write_date(f, self.start, self.start_precision, true);
+        }
+        let same_year = self.start.year == self.end.year && self.start_precision != Precision::Year;
+        write_date(f, self.start, self.start_precision, !same_year)?;
+        f.write_str("–")?;
+        write_date(f, self.end, self.end_precision, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_labels_periods() {
+        let cases = [
+            ("2022", "2022"),
+            ("2023-11", "November 2023"),
+            ("2023-11-10", "10 November 2023"),
+            ("2024-01..2024-05", "January–May 2024"),
+            ("2023-11-10..2024-03", "10 November 2023–March 2024"),
+            ("2026..2030", "2026–2030"),
+        ];
+        for (text, label) in cases {
+            let period = Period::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(period.to_string(), label, "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_dates() {
+        for text in ["2023-13", "2023-02-30", "23-01", "2023-1", "2024-05..2024-01", "", "soon", "2023-11-10-1"] {
+            assert!(Period::parse(text).is_err(), "{text} should be rejected");
+        }
+        assert!(Period::parse("2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn covers_years_inclusively() {
+        let period = Period::parse("2023-11-10..2024-03").unwrap();
+        assert!(period.covers_year(2023) && period.covers_year(2024));
+        assert!(!period.covers_year(2022) && !period.covers_year(2025));
+    }
+}

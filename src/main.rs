@@ -1,0 +1,7 @@
+//! The `kzcn-bot` binary: parse the command line and hand over to the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    kzcn_bot::cli::run(kzcn_bot::cli::Cli::parse())
+}

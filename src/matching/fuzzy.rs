@@ -1,0 +1,155 @@
+//! Finding the known term a misspelt word meant, without comparing it to every term.
+//!
+//! At index time each term is stored under every string obtained by deleting up to two letters
+//! (three for long words). A misspelt word shares such a deletion with the term it meant, so a
+//! few lookups give a short list of candidates, and only those are compared letter by letter.
+//! Deletions are stored as 64-bit hashes in one sorted vector: small, and a binary search away.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// How many letters may be wrong in a word of `len` letters: short words must match exactly,
+/// or "visa" would also be "vise" and "via".
+pub(crate) fn allowed_distance(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=5 => 1,
+        6..=8 => 2,
+        _ => 3,
+    }
+}
+
+fn depth(len: usize) -> usize {
+    allowed_distance(len).min(if len >= 9 { 3 } else { 2 })
+}
+
+fn hash(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Every string made by deleting up to `depth` characters from `word`, including `word`.
+fn deletions(word: &str, depth: usize) -> HashSet<String> {
+    let mut all = HashSet::from([word.to_owned()]);
+    let mut frontier = vec![word.to_owned()];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for text in &frontier {
+            let chars: Vec<char> = text.chars().collect();
+            if chars.len() <= 2 {
+                continue;
+            }
+            for skip in 0..chars.len() {
+                let shorter: String = chars.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).collect();
+                if all.insert(shorter.clone()) {
+                    next.push(shorter);
+                }
+            }
+        }
+        frontier = next;
+    }
+    all
+}
+
+/// The deletion index over a fixed list of terms (term id = position in the list).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fuzzy {
+    entries: Vec<(u64, u32)>,
+}
+
+/// Only words made of letters are worth correcting; numbers and Chinese characters are not.
+fn correctable(term: &str) -> bool {
+    term.chars().count() >= 4 && term.chars().all(char::is_alphabetic) && !term.chars().any(super::normalize::is_han)
+}
+
+impl Fuzzy {
+    pub(crate) fn new(terms: &[String]) -> Fuzzy {
+        let mut entries = Vec::new();
+        for (id, term) in terms.iter().enumerate() {
+            if !correctable(term) {
+                continue;
+            }
+            for deletion in deletions(term, depth(term.chars().count())) {
+                entries.push((hash(&deletion), id as u32));
+            }
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        Fuzzy { entries }
+    }
+
+    /// The closest term to `word` within the distance its length allows, as (term id,
+    /// distance); ties go to the term `rank` scores higher, then to the lower id.
+    pub(crate) fn lookup(&self, word: &str, terms: &[String], rank: impl Fn(u32) -> u32) -> Option<(u32, usize)> {
+        if !correctable(word) {
+            return None;
+        }
+        let len = word.chars().count();
+        let allowed = allowed_distance(len);
+        let mut candidates = HashSet::new();
+        for deletion in deletions(word, depth(len)) {
+            let key = hash(&deletion);
+            let start = self.entries.partition_point(|&(h, _)| h < key);
+            candidates.extend(self.entries[start..].iter().take_while(|&&(h, _)| h == key).map(|&(_, id)| id));
+        }
+        candidates
+            .into_iter()
+            .filter_map(|id| {
+                let term = &terms[id as usize];
+                let term_len = term.chars().count();
+                // The term's own length limits how wrong it may be too: "visa" is not "visas-free".
+                let limit = allowed.min(allowed_distance(term_len).max(1));
+                let distance = strsim::osa_distance(word, term);
+                (distance <= limit).then_some((id, distance))
+            })
+            .min_by(|a, b| a.1.cmp(&b.1).then_with(|| rank(b.0).cmp(&rank(a.0))).then_with(|| a.0.cmp(&b.0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms() -> Vec<String> {
+        ["visa", "trade", "turnover", "khorgo", "consulat", "pipelin", "smailov", "tourism", "tourist", "2023"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn corrects_typos_within_the_allowed_distance() {
+        let terms = terms();
+        let fuzzy = Fuzzy::new(&terms);
+        let cases = [
+            ("vsia", Some("visa")),
+            ("visq", Some("visa")),
+            ("trde", Some("trade")),
+            ("turnvoer", Some("turnover")),
+            ("turnoveer", Some("turnover")),
+            ("khorga", Some("khorgo")),
+            ("smailof", Some("smailov")),
+            ("consulet", Some("consulat")),
+            ("tourism", Some("tourism")),
+            ("vis", None),
+            ("wine", None),
+            ("2024", None),
+            ("pizza", None),
+        ];
+        for (word, expected) in cases {
+            let found = fuzzy.lookup(word, &terms, |_| 0).map(|(id, _)| terms[id as usize].as_str());
+            assert_eq!(found, expected, "lookup({word})");
+        }
+    }
+
+    #[test]
+    fn prefers_the_closer_term_then_the_better_ranked() {
+        let terms = terms();
+        let fuzzy = Fuzzy::new(&terms);
+        // "touris" is one letter from both "tourism" and "tourist".
+        let rank = |id: u32| if terms[id as usize] == "tourist" { 5 } else { 1 };
+        let found = fuzzy.lookup("touris", &terms, rank).map(|(id, d)| (terms[id as usize].as_str(), d));
+        assert_eq!(found, Some(("tourist", 1)));
+    }
+}

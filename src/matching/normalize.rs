@@ -1,0 +1,218 @@
+//! Text normalisation and language guessing. Both sides of a match (the fact base when it is
+//! indexed, the question when it is asked) go through the same functions, so they need only be
+//! consistent, not linguistically perfect.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::knowledge::Lang;
+
+/// What a character is, for deciding where words break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Latin,
+    Cyrillic,
+    Han,
+    Digit,
+    OtherLetter,
+    Break,
+}
+
+fn class(c: char) -> Class {
+    if c.is_ascii_digit() {
+        Class::Digit
+    } else if is_han(c) {
+        Class::Han
+    } else if is_cyrillic(c) {
+        Class::Cyrillic
+    } else if c.is_alphabetic() && (c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
+        Class::Latin
+    } else if c.is_alphanumeric() {
+        Class::OtherLetter
+    } else {
+        Class::Break
+    }
+}
+
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+pub(crate) fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+/// Apostrophes join the parts of a word (`China's` → `chinas`); other quotes break words.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´' | 'ʻ')
+}
+
+/// Cyrillic letters that look like Latin ones, as pairs (Cyrillic, Latin), lowercase.
+const LOOKALIKES: [(char, char); 14] = [
+    ('а', 'a'),
+    ('е', 'e'),
+    ('о', 'o'),
+    ('р', 'p'),
+    ('с', 'c'),
+    ('у', 'y'),
+    ('х', 'x'),
+    ('к', 'k'),
+    ('м', 'm'),
+    ('т', 't'),
+    ('і', 'i'),
+    ('ј', 'j'),
+    ('ѕ', 's'),
+    ('һ', 'h'),
+];
+
+/// A word typed with letters from both alphabets (a Cyrillic `а` inside `visа`) is rewritten
+/// in the alphabet most of its letters use, where the stray letters have a look-alike.
+fn fix_mixed_script(word: &str) -> String {
+    let latin = word.chars().filter(|&c| class(c) == Class::Latin).count();
+    let cyrillic = word.chars().filter(|&c| class(c) == Class::Cyrillic).count();
+    if latin == 0 || cyrillic == 0 {
+        return word.to_owned();
+    }
+    let to_latin = latin >= cyrillic;
+    word.chars()
+        .map(|c| {
+            LOOKALIKES
+                .iter()
+                .find(|&&(cyr, lat)| if to_latin { c == cyr } else { c == lat })
+                .map_or(c, |&(cyr, lat)| if to_latin { lat } else { cyr })
+        })
+        .collect()
+}
+
+/// Lowercase words separated by single spaces: punctuation removed, Unicode folded (NFKC, so
+/// full-width digits and ligatures become plain), numbers made uniform (`5,000` → `5000`,
+/// `24,2` → `24.2`), and a space wherever the script changes (`40bn` → `40 bn`, `30天` → `30 天`).
+pub fn normalize(text: &str) -> String {
+    let folded: Vec<char> = text.nfkc().flat_map(char::to_lowercase).collect();
+    let mut out = String::with_capacity(folded.len());
+    let mut word = String::new();
+    let mut last = Class::Break;
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&fix_mixed_script(word));
+            word.clear();
+        }
+    };
+    for (i, &c) in folded.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| folded[j]);
+        let next = folded.get(i + 1).copied();
+        if matches!(c, '.' | ',') && prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()) {
+            let digits_after = folded[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+            let thousands = c == ',' && digits_after == 3;
+            if !thousands {
+                word.push('.');
+            }
+            continue;
+        }
+        if is_apostrophe(c) && prev.is_some_and(char::is_alphabetic) && next.is_some_and(char::is_alphabetic) {
+            continue;
+        }
+        let mut current = class(c);
+        if current == Class::Break {
+            flush(&mut word, &mut out);
+            last = Class::Break;
+            continue;
+        }
+        // Latin and Cyrillic stay in one word so that look-alike letters can be repaired.
+        if matches!(current, Class::Cyrillic) && last == Class::Latin
+            || matches!(current, Class::Latin) && last == Class::Cyrillic
+        {
+            current = last;
+        }
+        let joins = last == current || last == Class::Break || matches!((last, current), (Class::OtherLetter, _) | (_, Class::OtherLetter));
+        if !joins {
+            flush(&mut word, &mut out);
+        }
+        word.push(c);
+        last = current;
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Guesses the language of a question from its letters: Chinese characters, Kazakh-only
+/// Cyrillic letters, other Cyrillic, else English. `hint` (a user's interface language) only
+/// decides between Russian and Kazakh when the letters cannot.
+pub fn detect_lang(text: &str, hint: Option<Lang>) -> Lang {
+    let mut han = 0usize;
+    let mut cyrillic = 0usize;
+    let mut latin = 0usize;
+    let mut kazakh = 0usize;
+    for c in text.chars() {
+        if is_han(c) {
+            han += 1;
+        } else if is_cyrillic(c) {
+            cyrillic += 1;
+            if matches!(c.to_lowercase().next(), Some('ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'і')) {
+                kazakh += 1;
+            }
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    // A Chinese character carries about as much as a short word, so a few outweigh Latin letters.
+    if han > 0 && han * 3 >= latin.max(cyrillic) {
+        return Lang::Zh;
+    }
+    if cyrillic > latin {
+        if kazakh > 0 || hint == Some(Lang::Kk) {
+            return Lang::Kk;
+        }
+        return Lang::Ru;
+    }
+    if latin > 0 {
+        return Lang::En;
+    }
+    hint.unwrap_or(Lang::En)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_text() {
+        let cases = [
+            ("When did the Visa-Free regime START?", "when did the visa free regime start"),
+            ("China’s  “largest” partner", "chinas largest partner"),
+            ("$24.2 billion, up 35%", "24.2 billion up 35"),
+            ("more than 5,000 trains", "more than 5000 trains"),
+            ("24,2 млрд", "24.2 млрд"),
+            ("$40bn goal", "40 bn goal"),
+            ("ＶＩＳＡ　３０ days", "visa 30 days"),
+            ("vis\u{0430} free", "visa free"),
+            ("v\u{0456}sa-free", "visa free"),
+            ("签证30天", "签证 30 天"),
+            ("2022, 2023", "2022 2023"),
+            ("<b>trade</b> & co", "b trade b co"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(normalize(input), expected, "normalize({input:?})");
+        }
+    }
+
+    #[test]
+    fn detects_language() {
+        let cases = [
+            ("When did the visa-free regime start?", None, Lang::En),
+            ("Когда начал действовать безвизовый режим?", None, Lang::Ru),
+            ("Визасыз режим қашан басталды?", None, Lang::Kk),
+            ("免签制度什么时候开始?", None, Lang::Zh),
+            ("виза режимі кашан", Some(Lang::Kk), Lang::Kk),
+            ("visa", Some(Lang::Ru), Lang::En),
+            ("2023", Some(Lang::Ru), Lang::Ru),
+            ("Khorgos 霍尔果斯口岸", None, Lang::Zh),
+        ];
+        for (text, hint, expected) in cases {
+            assert_eq!(detect_lang(text, hint), expected, "detect_lang({text:?}, {hint:?})");
+        }
+    }
+}

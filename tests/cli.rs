@@ -1,0 +1,130 @@
+//! The command-line front, run as a real process.
+
+use crate::util::{fixture, knowledge_dir, run, run_with, stderr, stdout};
+
+const JSON_FIELDS: [&str; 7] = ["question", "lang", "intent", "confidence", "answer", "sources", "suggestions"];
+
+#[test]
+fn ask_prints_the_answer_with_its_sources() {
+    let output = run(&["ask", "When did the visa-free regime start?"], b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("10 November 2023"), "{text}");
+    assert!(text.contains("Source"), "{text}");
+}
+
+#[test]
+fn ask_json_writes_one_object_per_input_line_whatever_it_holds() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"When did the visa-free regime start?\n");
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(b"bad \xff\xfe bytes about trade\n");
+    input.extend_from_slice(&vec![b'x'; 200_000]);
+    input.extend_from_slice(b"\n<b>visa</b> & <script>\n");
+    input.extend_from_slice(b"what is the weather in Almaty"); // no final newline
+    let output = run(&["ask", "--json"], &input);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert_eq!(lines.len(), 6, "one JSON object per input line");
+    for line in &lines {
+        let object = line.as_object().expect("an object");
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut expected = JSON_FIELDS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+    assert_eq!(lines[0]["question"], "When did the visa-free regime start?");
+    assert_eq!(lines[0]["intent"], "visa-start");
+    assert_eq!(lines[0]["lang"], "en");
+    let source = &lines[0]["sources"][0];
+    for field in ["id", "outlet", "title", "date"] {
+        assert!(source[field].is_string(), "source lacks {field}: {source}");
+    }
+    assert!(lines[1]["intent"].is_null());
+    assert_eq!(lines[2]["question"], "bad \u{FFFD}\u{FFFD} bytes about trade");
+    assert!(lines[3]["intent"].is_null(), "a huge line is not a question");
+    assert!(lines[5]["intent"].is_null(), "the weather is not in the articles");
+    assert!(lines[5]["answer"].as_str().unwrap().contains("don't know"));
+}
+
+#[test]
+fn ask_json_with_a_question_argument_prints_one_line() {
+    let output = run(&["ask", "--json", "trade 2022"], b"");
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let value: serde_json::Value = serde_json::from_str(text.trim()).expect("JSON");
+    assert_eq!(value["intent"], "trade-figures");
+    assert!(value["answer"].as_str().unwrap().contains("24.2"));
+}
+
+#[test]
+fn knowledge_option_works_before_or_after_the_subcommand_and_from_the_environment() {
+    let mini = fixture("mini");
+    let mini = mini.to_str().unwrap();
+    for args in [vec!["--knowledge", mini, "ask", "freight trains"], vec!["ask", "freight trains", "--knowledge", mini]] {
+        let output = run(&args, b"");
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(stdout(&output).contains("5,000"), "{args:?}: {}", stdout(&output));
+    }
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kzcn-bot"));
+    command.args(["ask", "freight trains"]);
+    let output = run_with(command.env("KNOWLEDGE_DIR", mini), b"");
+    assert!(stdout(&output).contains("Test Gazette"), "{}", stdout(&output));
+}
+
+#[test]
+fn a_missing_knowledge_directory_is_a_one_line_error() {
+    let output = run(&["--knowledge", "/no/such/dir", "ask", "visa"], b"");
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("/no/such/dir") && err.contains("not found"), "{err}");
+}
+
+#[test]
+fn check_passes_on_the_real_knowledge_and_reports_counts() {
+    let output = run(&["check", knowledge_dir().to_str().unwrap()], b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("OK") && text.contains("facts") && text.contains("intents"), "{text}");
+}
+
+#[test]
+fn check_lists_every_problem_with_file_and_line() {
+    let dir = fixture("broken");
+    let output = run(&["check", dir.to_str().unwrap()], b"");
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    let expected = [
+        ("a_sources.toml:5:", "bad date"),
+        ("b_intents.toml:6:", "dangling related link \"no-such-intent\""),
+        ("b_intents.toml:11:", "unknown source \"newspaper\""),
+        ("b_intents.toml:13:", "empty answer"),
+        ("b_intents.toml:17:", "bad date"),
+        ("c_duplicate.toml:1:", "duplicate intent id \"visa-days\""),
+        ("d_unparsable.toml:3:", "cannot parse"),
+        ("e_latin1.toml:3:", "invalid UTF-8"),
+    ];
+    for (place, message) in expected {
+        assert!(
+            err.lines().any(|line| line.contains(place) && line.contains(message)),
+            "missing `{place} … {message}` in:\n{err}"
+        );
+    }
+    assert!(err.contains("problems found"), "{err}");
+}
+
+#[test]
+fn chat_answers_until_quit_and_a_number_picks_an_offer() {
+    let mini = fixture("mini");
+    let output = run(&["--knowledge", mini.to_str().unwrap(), "chat"], b"days without visa\n1\nquit\nnever read\n");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("30 days"), "{text}");
+    assert!(text.contains("5,000"), "choosing 1 answers the related topic:\n{text}");
+    assert!(!text.contains("never read"));
+}

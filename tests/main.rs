@@ -1,0 +1,7 @@
+//! All integration tests, compiled as one binary: the fact base against its articles, the
+//! evaluation set, and the command-line front run as a real process.
+
+mod cli;
+mod eval;
+mod facts;
+mod util;
