@@ -1,1 +1,72 @@
-fn main(){}
+//! The answer call on the real fact base, over a mixed set of questions: direct, paraphrased,
+//! misspelt, keyword-only, chatty, out of scope, and over-long. Run: `cargo bench --bench answer`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kzcn_bot::knowledge::Lang;
+use kzcn_bot::Engine;
+
+/// Written for the benchmark, apart from the evaluation set and the fact base's examples.
+const QUESTIONS: &[&str] = &[
+    "When did the visa-free regime start?",
+    "how many days can i stay in kazakhstan with no visa",
+    "vsia free 90 days rule",
+    "trade 2022",
+    "what was trade between the two countries last year",
+    "latest trade figure",
+    "trade turnover in 2021",
+    "morning all, quick question: is Khorgos open at night?",
+    "how much of china-europe cargo goes through kazakhstan",
+    "who is Ding Xuexiang",
+    "when did smailov meet li qiang",
+    "sister citties how many",
+    "is there a chinese consulate in aktobe",
+    "what share of the car market do chinese brands have",
+    "when is kazakhstan going carbon neutral",
+    "Kazakhstan Russia trade volume",
+    "What is China's GDP?",
+    "do i need a visa for japan",
+    "tourists from china numbers",
+    "SCO summit astana",
+    "oil pipline capacity expansion",
+    "yo",
+    "",
+];
+
+fn bench(c: &mut Criterion) {
+    let engine = Engine::load(Path::new("knowledge")).expect("knowledge loads");
+    let long = "visa ".repeat(199);
+
+    let mut group = c.benchmark_group("answer");
+    group.throughput(Throughput::Elements(QUESTIONS.len() as u64));
+    group.bench_function("mixed_set", |b| {
+        b.iter(|| {
+            for question in QUESTIONS {
+                black_box(engine.answer(black_box(question), Some(Lang::En)));
+            }
+        })
+    });
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("direct", |b| {
+        b.iter(|| engine.answer(black_box(QUESTIONS[0]), None))
+    });
+    group.bench_function("typo", |b| {
+        b.iter(|| engine.answer(black_box(QUESTIONS[2]), None))
+    });
+    group.bench_function("out_of_scope", |b| {
+        b.iter(|| engine.answer(black_box(QUESTIONS[15]), None))
+    });
+    group.bench_function("long_995_chars", |b| {
+        b.iter(|| engine.answer(black_box(&long), None))
+    });
+    group.finish();
+
+    c.bench_function("load_and_index", |b| {
+        b.iter(|| Engine::load(Path::new("knowledge")).expect("loads"))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

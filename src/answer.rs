@@ -8,7 +8,7 @@ use crate::knowledge::{self, Intent, Knowledge, Lang, LoadError};
 use crate::matching::{Analysis, Index, Scored};
 
 /// At or above this confidence the bot answers.
-pub const ANSWER_THRESHOLD: f32 = 0.55;
+pub const ANSWER_THRESHOLD: f32 = 0.52;
 /// Between this and `ANSWER_THRESHOLD` it offers "did you mean"; below, it says it does not know.
 pub const SUGGEST_THRESHOLD: f32 = 0.35;
 /// Longer messages are not treated as one question.
@@ -103,7 +103,10 @@ impl Engine {
     pub fn answer(&self, question: &str, hint: Option<Lang>) -> Answer {
         let trimmed = question.trim();
         if trimmed.chars().count() > MAX_QUESTION_CHARS {
-            let lang = crate::matching::detect_lang(&trimmed.chars().take(MAX_QUESTION_CHARS).collect::<String>(), hint);
+            let lang = crate::matching::detect_lang(
+                &trimmed.chars().take(MAX_QUESTION_CHARS).collect::<String>(),
+                hint,
+            );
             let message = format!(
                 "That message is too long to be one question ({} characters). Please ask one question in under {MAX_QUESTION_CHARS} characters.",
                 trimmed.chars().count()
@@ -112,7 +115,19 @@ impl Engine {
         }
         let analysis = self.index.analyze(trimmed, hint);
         if analysis.terms.is_empty() {
-            return self.message(question, analysis.lang, Kind::Help, 0.0, self.help_text(), Vec::new());
+            return self.message(
+                question,
+                analysis.lang,
+                Kind::Help,
+                0.0,
+                self.help_text(),
+                Vec::new(),
+            );
+        }
+        // A question about another country, a price or an age is not answered from a fact
+        // that merely shares its other words.
+        if !analysis.outside.is_empty() {
+            return self.unknown(question, &analysis, 0.0);
         }
         let scored = self.index.search(&analysis);
         let Some(&best) = scored.first() else {
@@ -127,11 +142,48 @@ impl Engine {
         self.unknown(question, &analysis, best.score)
     }
 
+    /// How the engine read a question: its language, terms, corrections and the best-scoring
+    /// intents. For editors tuning the fact base (`ask --explain`).
+    pub fn explain(&self, question: &str, hint: Option<Lang>) -> String {
+        let analysis = self.index.analyze(question.trim(), hint);
+        let mut lines = vec![format!(
+            "lang: {}  years: {:?}  latest: {}  outside: {:?}",
+            analysis.lang, analysis.years, analysis.wants_latest, analysis.outside
+        )];
+        lines.extend(
+            self.index
+                .explain_terms(&analysis)
+                .into_iter()
+                .map(|line| format!("  {line}")),
+        );
+        for scored in self.index.search(&analysis).iter().take(5) {
+            lines.push(format!(
+                "  {:.3} {}",
+                scored.score, self.knowledge.intents[scored.intent].id
+            ));
+        }
+        lines.join("\n")
+    }
+
     /// The answer for an intent chosen directly (a topic command or a button), in `lang`.
     pub fn answer_intent(&self, id: &str, lang: Lang) -> Option<Answer> {
-        let index = self.knowledge.intents.iter().position(|intent| intent.id == id)?;
-        let analysis = Analysis { lang, ..Analysis::default() };
-        Some(self.answer_scored(id, &analysis, Scored { intent: index, score: 1.0 }))
+        let index = self
+            .knowledge
+            .intents
+            .iter()
+            .position(|intent| intent.id == id)?;
+        let analysis = Analysis {
+            lang,
+            ..Analysis::default()
+        };
+        Some(self.answer_scored(
+            id,
+            &analysis,
+            Scored {
+                intent: index,
+                score: 1.0,
+            },
+        ))
     }
 
     fn answer_scored(&self, question: &str, analysis: &Analysis, best: Scored) -> Answer {
@@ -186,7 +238,11 @@ impl Engine {
             text,
             sources,
             suggestions: Vec::new(),
-            related: intent.related.iter().map(|&i| self.suggestion(i, lang)).collect(),
+            related: intent
+                .related
+                .iter()
+                .map(|&i| self.suggestion(i, lang))
+                .collect(),
         }
     }
 
@@ -202,7 +258,14 @@ impl Engine {
         for suggestion in &suggestions {
             message.push_str(&format!("\n• {}", suggestion.title));
         }
-        self.message(question, analysis.lang, Kind::DidYouMean, scored[0].score, message, suggestions)
+        self.message(
+            question,
+            analysis.lang,
+            Kind::DidYouMean,
+            scored[0].score,
+            message,
+            suggestions,
+        )
     }
 
     fn unknown(&self, question: &str, analysis: &Analysis, confidence: f32) -> Answer {
@@ -210,22 +273,51 @@ impl Engine {
             "I don't know: the articles I answer from don't cover that. I can tell you about {}.",
             self.topic_list(analysis.lang)
         );
-        self.message(question, analysis.lang, Kind::Unknown, confidence, message, Vec::new())
+        self.message(
+            question,
+            analysis.lang,
+            Kind::Unknown,
+            confidence,
+            message,
+            Vec::new(),
+        )
     }
 
-    fn no_period(&self, question: &str, analysis: &Analysis, intent: &Intent, confidence: f32) -> Answer {
+    fn no_period(
+        &self,
+        question: &str,
+        analysis: &Analysis,
+        intent: &Intent,
+        confidence: f32,
+    ) -> Answer {
         let years: Vec<String> = analysis.years.iter().map(u16::to_string).collect();
-        let covered: Vec<String> =
-            intent.facts.iter().filter_map(|fact| fact.period.as_ref()).map(ToString::to_string).collect();
+        let covered: Vec<String> = intent
+            .facts
+            .iter()
+            .filter_map(|fact| fact.period.as_ref())
+            .map(ToString::to_string)
+            .collect();
         let message = format!(
             "I don't know: the articles give no figure on “{}” for {}. They cover {}.",
             intent.title.text(analysis.lang),
             years.join(", "),
             covered.join("; ")
         );
-        let index = self.knowledge.intents.iter().position(|i| i.id == intent.id).unwrap_or(0);
+        let index = self
+            .knowledge
+            .intents
+            .iter()
+            .position(|i| i.id == intent.id)
+            .unwrap_or(0);
         let suggestions = vec![self.suggestion(index, analysis.lang)];
-        self.message(question, analysis.lang, Kind::NoPeriod, confidence, message, suggestions)
+        self.message(
+            question,
+            analysis.lang,
+            Kind::NoPeriod,
+            confidence,
+            message,
+            suggestions,
+        )
     }
 
     fn help_text(&self) -> String {
@@ -236,7 +328,12 @@ impl Engine {
     }
 
     fn topic_list(&self, lang: Lang) -> String {
-        let titles: Vec<String> = self.knowledge.topics.iter().map(|t| t.title.text(lang).to_lowercase()).collect();
+        let titles: Vec<String> = self
+            .knowledge
+            .topics
+            .iter()
+            .map(|t| t.title.text(lang).to_lowercase())
+            .collect();
         match titles.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             Some((last, _)) => last.clone(),
@@ -269,7 +366,10 @@ impl Engine {
 
     fn suggestion(&self, intent: usize, lang: Lang) -> Suggestion {
         let intent = &self.knowledge.intents[intent];
-        Suggestion { intent: intent.id.clone(), title: intent.title.text(lang).to_owned() }
+        Suggestion {
+            intent: intent.id.clone(),
+            title: intent.title.text(lang).to_owned(),
+        }
     }
 
     fn source_ref(&self, index: usize) -> SourceRef {
@@ -295,12 +395,25 @@ fn select_facts<'a>(intent: &'a Intent, analysis: &Analysis) -> Vec<&'a knowledg
         return intent
             .facts
             .iter()
-            .filter(|fact| fact.period.as_ref().is_some_and(|p| analysis.years.iter().any(|&y| p.covers_year(y))))
+            .filter(|fact| {
+                fact.period
+                    .as_ref()
+                    .is_some_and(|p| analysis.years.iter().any(|&y| p.covers_year(y)))
+            })
             .collect();
     }
     if analysis.wants_latest {
-        let newest = intent.facts.iter().filter_map(|f| f.period.as_ref()).map(|p| p.end).max();
-        return intent.facts.iter().filter(|f| f.period.as_ref().map(|p| p.end) == newest).collect();
+        let newest = intent
+            .facts
+            .iter()
+            .filter_map(|f| f.period.as_ref())
+            .map(|p| p.end)
+            .max();
+        return intent
+            .facts
+            .iter()
+            .filter(|f| f.period.as_ref().map(|p| p.end) == newest)
+            .collect();
     }
     intent.facts.iter().collect()
 }

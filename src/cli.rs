@@ -13,7 +13,11 @@ use crate::console;
 use crate::knowledge::{self, Lang};
 
 #[derive(Debug, Parser)]
-#[command(name = "kzcn-bot", version, about = "Answers questions about Kazakhstan–China relations, with sources")]
+#[command(
+    name = "kzcn-bot",
+    version,
+    about = "Answers questions about Kazakhstan–China relations, with sources"
+)]
 pub struct Cli {
     /// Knowledge directory (default: $KNOWLEDGE_DIR, else ./knowledge)
     #[arg(long, global = true, value_name = "DIR")]
@@ -30,6 +34,9 @@ enum Command {
         /// Print one JSON object per question
         #[arg(long)]
         json: bool,
+        /// Show how the question was read and scored, instead of the answer
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
         /// The asker's interface language (en, ru, kk, zh), a hint for language detection
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
         lang: Option<Lang>,
@@ -49,7 +56,8 @@ enum Command {
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
-    Lang::from_code(text).ok_or_else(|| format!("unknown language \"{text}\": use en, ru, kk or zh"))
+    Lang::from_code(text)
+        .ok_or_else(|| format!("unknown language \"{text}\": use en, ru, kk or zh"))
 }
 
 /// Runs the program; the error, if any, has already been printed.
@@ -57,8 +65,15 @@ pub fn run(cli: Cli) -> ExitCode {
     let config = Config::resolve(cli.knowledge.clone());
     match cli.command {
         Command::Check { dir } => check(dir.as_deref().unwrap_or(&config.knowledge_dir)),
-        Command::Ask { json, lang, question } => {
-            let Some(engine) = load(&config.knowledge_dir) else { return ExitCode::FAILURE };
+        Command::Ask {
+            json,
+            explain,
+            lang,
+            question,
+        } => {
+            let Some(engine) = load(&config.knowledge_dir) else {
+                return ExitCode::FAILURE;
+            };
             let stdout = io::stdout();
             let mut out = stdout.lock();
             let result = if question.is_empty() {
@@ -75,7 +90,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             } else {
                 let question = question.join(" ");
-                if json {
+                if explain {
+                    writeln!(out, "{}", engine.explain(&question, lang))
+                } else if json {
                     let answer = engine.answer(&question, lang);
                     writeln!(out, "{}", console::to_json_line(&answer))
                 } else {
@@ -85,16 +102,28 @@ pub fn run(cli: Cli) -> ExitCode {
             finish(result)
         }
         Command::Chat { lang } => {
-            let Some(engine) = load(&config.knowledge_dir) else { return ExitCode::FAILURE };
+            let Some(engine) = load(&config.knowledge_dir) else {
+                return ExitCode::FAILURE;
+            };
             let stdin = io::stdin();
             let stdout = io::stdout();
-            finish(console::chat(&engine, lang, &mut stdin.lock(), &mut stdout.lock()))
+            finish(console::chat(
+                &engine,
+                lang,
+                &mut stdin.lock(),
+                &mut stdout.lock(),
+            ))
         }
     }
 }
 
 /// `ask` without --json over piped input: each line's answer, separated by blank lines.
-fn ask_lines(engine: &Engine, lang: Option<Lang>, input: &mut impl BufRead, out: &mut impl Write) -> io::Result<()> {
+fn ask_lines(
+    engine: &Engine,
+    lang: Option<Lang>,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> io::Result<()> {
     for line in input.lines() {
         console::ask(engine, &line?, lang, out)?;
         writeln!(out)?;
@@ -122,7 +151,11 @@ fn load(dir: &Path) -> Option<Engine> {
             if let [only] = problems.as_slice() {
                 eprintln!("error: {only} (use --knowledge DIR or set KNOWLEDGE_DIR)");
             } else {
-                eprintln!("error: knowledge directory {} has {} problems:", dir.display(), problems.len());
+                eprintln!(
+                    "error: knowledge directory {} has {} problems:",
+                    dir.display(),
+                    problems.len()
+                );
                 problems.iter().for_each(|p| eprintln!("{p}"));
                 eprintln!("run `kzcn-bot check {}` after fixing them", dir.display());
             }
@@ -148,7 +181,12 @@ fn check(dir: &Path) -> ExitCode {
         Err(error) => {
             let problems = error.problems();
             problems.iter().for_each(|p| eprintln!("{p}"));
-            eprintln!("{}: {} problem{} found", dir.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "{}: {} problem{} found",
+                dir.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
             ExitCode::FAILURE
         }
     }

@@ -15,7 +15,11 @@ impl Config {
     /// `--knowledge DIR`, else `KNOWLEDGE_DIR`, else `./knowledge`.
     pub fn resolve(knowledge_arg: Option<PathBuf>) -> Config {
         let knowledge_dir = knowledge_arg
-            .or_else(|| std::env::var_os("KNOWLEDGE_DIR").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| {
+                std::env::var_os("KNOWLEDGE_DIR")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(|| PathBuf::from(DEFAULT_KNOWLEDGE_DIR));
         Config { knowledge_dir }
     }

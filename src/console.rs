@@ -77,7 +77,12 @@ fn decode(bytes: &[u8]) -> String {
 }
 
 /// `ask --json`: one JSON object per input line, in order, flushed after each.
-pub fn ask_json(engine: &Engine, hint: Option<Lang>, input: &mut impl BufRead, output: &mut impl Write) -> io::Result<()> {
+pub fn ask_json(
+    engine: &Engine,
+    hint: Option<Lang>,
+    input: &mut impl BufRead,
+    output: &mut impl Write,
+) -> io::Result<()> {
     let mut buf = Vec::new();
     while read_line_capped(input, &mut buf)? {
         let answer = engine.answer(&decode(&buf), hint);
@@ -88,7 +93,12 @@ pub fn ask_json(engine: &Engine, hint: Option<Lang>, input: &mut impl BufRead, o
 }
 
 /// `ask QUESTION`: the answer as a user reads it.
-pub fn ask(engine: &Engine, question: &str, hint: Option<Lang>, output: &mut impl Write) -> io::Result<()> {
+pub fn ask(
+    engine: &Engine,
+    question: &str,
+    hint: Option<Lang>,
+    output: &mut impl Write,
+) -> io::Result<()> {
     let answer = engine.answer(question, hint);
     writeln!(output, "{}", render(&answer, &[]))
 }
@@ -111,7 +121,12 @@ fn render(answer: &Answer, offers: &[Suggestion]) -> String {
 }
 
 /// `chat`: questions until `quit` or end of input. A number picks one of the last offers.
-pub fn chat(engine: &Engine, hint: Option<Lang>, input: &mut impl BufRead, output: &mut impl Write) -> io::Result<()> {
+pub fn chat(
+    engine: &Engine,
+    hint: Option<Lang>,
+    input: &mut impl BufRead,
+    output: &mut impl Write,
+) -> io::Result<()> {
     writeln!(
         output,
         "kzcn-bot: ask about Kazakhstan–China relations (visa-free travel, trade, tourism, …). Type quit to leave."
@@ -128,16 +143,27 @@ pub fn chat(engine: &Engine, hint: Option<Lang>, input: &mut impl BufRead, outpu
         }
         let line = decode(&buf);
         let line = line.trim();
-        if matches!(line.to_lowercase().as_str(), "quit" | "exit" | "/quit" | "/exit") {
+        if matches!(
+            line.to_lowercase().as_str(),
+            "quit" | "exit" | "/quit" | "/exit"
+        ) {
             return Ok(());
         }
-        let picked = line.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|n| offers.get(n));
+        let picked = line
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| offers.get(n));
         let answer = match picked.and_then(|offer| engine.answer_intent(&offer.intent, lang)) {
             Some(answer) => answer,
             None => engine.answer(line, hint),
         };
         lang = answer.lang;
-        offers = if answer.suggestions.is_empty() { answer.related.clone() } else { answer.suggestions.clone() };
+        offers = if answer.suggestions.is_empty() {
+            answer.related.clone()
+        } else {
+            answer.suggestions.clone()
+        };
         writeln!(output, "{}\n", render(&answer, &offers))?;
     }
 }

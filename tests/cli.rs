@@ -2,7 +2,15 @@
 
 use crate::util::{fixture, knowledge_dir, run, run_with, stderr, stdout};
 
-const JSON_FIELDS: [&str; 7] = ["question", "lang", "intent", "confidence", "answer", "sources", "suggestions"];
+const JSON_FIELDS: [&str; 7] = [
+    "question",
+    "lang",
+    "intent",
+    "confidence",
+    "answer",
+    "sources",
+    "suggestions",
+];
 
 #[test]
 fn ask_prints_the_answer_with_its_sources() {
@@ -45,9 +53,18 @@ fn ask_json_writes_one_object_per_input_line_whatever_it_holds() {
         assert!(source[field].is_string(), "source lacks {field}: {source}");
     }
     assert!(lines[1]["intent"].is_null());
-    assert_eq!(lines[2]["question"], "bad \u{FFFD}\u{FFFD} bytes about trade");
-    assert!(lines[3]["intent"].is_null(), "a huge line is not a question");
-    assert!(lines[5]["intent"].is_null(), "the weather is not in the articles");
+    assert_eq!(
+        lines[2]["question"],
+        "bad \u{FFFD}\u{FFFD} bytes about trade"
+    );
+    assert!(
+        lines[3]["intent"].is_null(),
+        "a huge line is not a question"
+    );
+    assert!(
+        lines[5]["intent"].is_null(),
+        "the weather is not in the articles"
+    );
     assert!(lines[5]["answer"].as_str().unwrap().contains("don't know"));
 }
 
@@ -65,15 +82,26 @@ fn ask_json_with_a_question_argument_prints_one_line() {
 fn knowledge_option_works_before_or_after_the_subcommand_and_from_the_environment() {
     let mini = fixture("mini");
     let mini = mini.to_str().unwrap();
-    for args in [vec!["--knowledge", mini, "ask", "freight trains"], vec!["ask", "freight trains", "--knowledge", mini]] {
+    for args in [
+        vec!["--knowledge", mini, "ask", "freight trains"],
+        vec!["ask", "freight trains", "--knowledge", mini],
+    ] {
         let output = run(&args, b"");
         assert!(output.status.success(), "{args:?}: {}", stderr(&output));
-        assert!(stdout(&output).contains("5,000"), "{args:?}: {}", stdout(&output));
+        assert!(
+            stdout(&output).contains("5,000"),
+            "{args:?}: {}",
+            stdout(&output)
+        );
     }
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kzcn-bot"));
     command.args(["ask", "freight trains"]);
     let output = run_with(command.env("KNOWLEDGE_DIR", mini), b"");
-    assert!(stdout(&output).contains("Test Gazette"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("Test Gazette"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -82,7 +110,10 @@ fn a_missing_knowledge_directory_is_a_one_line_error() {
     assert!(!output.status.success());
     let err = stderr(&output);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("/no/such/dir") && err.contains("not found"), "{err}");
+    assert!(
+        err.contains("/no/such/dir") && err.contains("not found"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -90,7 +121,10 @@ fn check_passes_on_the_real_knowledge_and_reports_counts() {
     let output = run(&["check", knowledge_dir().to_str().unwrap()], b"");
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.contains("OK") && text.contains("facts") && text.contains("intents"), "{text}");
+    assert!(
+        text.contains("OK") && text.contains("facts") && text.contains("intents"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -101,7 +135,10 @@ fn check_lists_every_problem_with_file_and_line() {
     let err = stderr(&output);
     let expected = [
         ("a_sources.toml:5:", "bad date"),
-        ("b_intents.toml:6:", "dangling related link \"no-such-intent\""),
+        (
+            "b_intents.toml:6:",
+            "dangling related link \"no-such-intent\"",
+        ),
         ("b_intents.toml:11:", "unknown source \"newspaper\""),
         ("b_intents.toml:13:", "empty answer"),
         ("b_intents.toml:17:", "bad date"),
@@ -111,7 +148,8 @@ fn check_lists_every_problem_with_file_and_line() {
     ];
     for (place, message) in expected {
         assert!(
-            err.lines().any(|line| line.contains(place) && line.contains(message)),
+            err.lines()
+                .any(|line| line.contains(place) && line.contains(message)),
             "missing `{place} … {message}` in:\n{err}"
         );
     }
@@ -121,10 +159,16 @@ fn check_lists_every_problem_with_file_and_line() {
 #[test]
 fn chat_answers_until_quit_and_a_number_picks_an_offer() {
     let mini = fixture("mini");
-    let output = run(&["--knowledge", mini.to_str().unwrap(), "chat"], b"days without visa\n1\nquit\nnever read\n");
+    let output = run(
+        &["--knowledge", mini.to_str().unwrap(), "chat"],
+        b"days without visa\n1\nquit\nnever read\n",
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("30 days"), "{text}");
-    assert!(text.contains("5,000"), "choosing 1 answers the related topic:\n{text}");
+    assert!(
+        text.contains("5,000"),
+        "choosing 1 answers the related topic:\n{text}"
+    );
     assert!(!text.contains("never read"));
 }

@@ -74,42 +74,105 @@ fn english_evaluation_set_meets_its_thresholds() {
             answer.intent.is_none()
         } else {
             (got == case.expect || case.also.iter().any(|a| a == got))
-                && case.contains.iter().all(|needle| answer.text.contains(needle.as_str()))
+                && case
+                    .contains
+                    .iter()
+                    .all(|needle| answer.text.contains(needle.as_str()))
         };
         by_kind.entry(case.kind.clone()).or_default().add(right);
-        if case.expect == "none" { &mut out_of_scope } else { &mut in_scope }.add(right);
+        if case.expect == "none" {
+            &mut out_of_scope
+        } else {
+            &mut in_scope
+        }
+        .add(right);
         if !right {
-            let _ = writeln!(misses, "  {:?}: expected {}, got {got} ({:.2}, {:?})", case.q, case.expect, answer.confidence, answer.kind);
+            let _ = writeln!(
+                misses,
+                "  {:?}: expected {}, got {got} ({:.2}, {:?})",
+                case.q, case.expect, answer.confidence, answer.kind
+            );
         }
     }
     let mut table = String::from("\nkind          right  total  accuracy\n");
     for (kind, tally) in &by_kind {
-        let _ = writeln!(table, "{kind:<12} {:>6} {:>6}   {:>6.1}%", tally.right, tally.total, 100.0 * tally.rate());
+        let _ = writeln!(
+            table,
+            "{kind:<12} {:>6} {:>6}   {:>6.1}%",
+            tally.right,
+            tally.total,
+            100.0 * tally.rate()
+        );
     }
-    let _ = writeln!(table, "{:<12} {:>6} {:>6}   {:>6.1}%", "in-scope", in_scope.right, in_scope.total, 100.0 * in_scope.rate());
-    let _ = writeln!(table, "{:<12} {:>6} {:>6}   {:>6.1}%", "out-of-scope", out_of_scope.right, out_of_scope.total, 100.0 * out_of_scope.rate());
+    let _ = writeln!(
+        table,
+        "{:<12} {:>6} {:>6}   {:>6.1}%",
+        "in-scope",
+        in_scope.right,
+        in_scope.total,
+        100.0 * in_scope.rate()
+    );
+    let _ = writeln!(
+        table,
+        "{:<12} {:>6} {:>6}   {:>6.1}%",
+        "out-of-scope",
+        out_of_scope.right,
+        out_of_scope.total,
+        100.0 * out_of_scope.rate()
+    );
     println!("{table}");
     if !misses.is_empty() {
         println!("misses:\n{misses}");
     }
-    assert!(set.case.len() >= 200, "the set needs at least 200 questions");
-    assert!(out_of_scope.total >= 40, "the set needs at least 40 out-of-scope questions");
-    assert!(in_scope.rate() >= IN_SCOPE_MIN, "in-scope accuracy below {IN_SCOPE_MIN}:{table}\n{misses}");
-    assert!(out_of_scope.rate() >= OUT_OF_SCOPE_MIN, "out-of-scope accuracy below {OUT_OF_SCOPE_MIN}:{table}\n{misses}");
+    assert!(
+        set.case.len() >= 200,
+        "the set needs at least 200 questions"
+    );
+    assert!(
+        out_of_scope.total >= 40,
+        "the set needs at least 40 out-of-scope questions"
+    );
+    assert!(
+        in_scope.rate() >= IN_SCOPE_MIN,
+        "in-scope accuracy below {IN_SCOPE_MIN}:{table}\n{misses}"
+    );
+    assert!(
+        out_of_scope.rate() >= OUT_OF_SCOPE_MIN,
+        "out-of-scope accuracy below {OUT_OF_SCOPE_MIN}:{table}\n{misses}"
+    );
 }
 
 #[test]
 fn evaluation_questions_are_not_copies_of_knowledge_examples() {
     // The figure means nothing if the test questions are the fact base's own phrasings.
     let engine = engine();
-    let squash = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
+    let squash = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     let mut phrasings = std::collections::BTreeSet::new();
     for intent in &engine.knowledge().intents {
-        for text in intent.examples.en.iter().flatten().chain(intent.keywords.en.iter().flatten()) {
+        for text in intent
+            .examples
+            .en
+            .iter()
+            .flatten()
+            .chain(intent.keywords.en.iter().flatten())
+        {
             phrasings.insert(squash(text));
         }
     }
     let set = load("en");
-    let copies: Vec<&str> = set.case.iter().filter(|c| phrasings.contains(&squash(&c.q))).map(|c| c.q.as_str()).collect();
-    assert!(copies.is_empty(), "evaluation questions copied from knowledge/: {copies:?}");
+    let copies: Vec<&str> = set
+        .case
+        .iter()
+        .filter(|c| phrasings.contains(&squash(&c.q)))
+        .map(|c| c.q.as_str())
+        .collect();
+    assert!(
+        copies.is_empty(),
+        "evaluation questions copied from knowledge/: {copies:?}"
+    );
 }

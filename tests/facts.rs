@@ -10,9 +10,25 @@ use crate::util::{article, engine, numbers_in};
 fn knowledge_has_every_topic_of_the_articles() {
     let knowledge = engine().knowledge();
     assert_eq!(knowledge.sources.len(), 5, "one source per article");
-    assert!(knowledge.fact_count() > 60, "only {} facts", knowledge.fact_count());
-    for topic in ["visa", "trade", "tourism", "transport", "energy", "diplomacy", "people", "ties"] {
-        assert!(knowledge.topics.iter().any(|t| t.id == topic), "topic {topic} missing");
+    assert!(
+        knowledge.fact_count() > 60,
+        "only {} facts",
+        knowledge.fact_count()
+    );
+    for topic in [
+        "visa",
+        "trade",
+        "tourism",
+        "transport",
+        "energy",
+        "diplomacy",
+        "people",
+        "ties",
+    ] {
+        assert!(
+            knowledge.topics.iter().any(|t| t.id == topic),
+            "topic {topic} missing"
+        );
     }
 }
 
@@ -25,8 +41,11 @@ fn every_number_in_an_answer_appears_in_a_cited_article() {
     for intent in &knowledge.intents {
         for fact in &intent.facts {
             let text = fact.text.en.as_deref().unwrap_or_default();
-            let cited: BTreeSet<String> =
-                fact.sources.iter().flat_map(|&s| numbers_in(&article(&knowledge.sources[s].id))).collect();
+            let cited: BTreeSet<String> = fact
+                .sources
+                .iter()
+                .flat_map(|&s| numbers_in(&article(&knowledge.sources[s].id)))
+                .collect();
             for number in numbers_in(text) {
                 let in_period = number
                     .parse::<u16>()
@@ -34,7 +53,10 @@ fn every_number_in_an_answer_appears_in_a_cited_article() {
                     .filter(|n| *n >= 1900)
                     .is_some_and(|year| fact.period.as_ref().is_some_and(|p| p.covers_year(year)));
                 if !cited.contains(&number) && !in_period {
-                    problems.push(format!("{}: fact \"{}\": {number} is in none of its articles", fact.location, fact.id));
+                    problems.push(format!(
+                        "{}: fact \"{}\": {number} is in none of its articles",
+                        fact.location, fact.id
+                    ));
                 }
             }
         }
@@ -46,9 +68,15 @@ fn every_number_in_an_answer_appears_in_a_cited_article() {
 fn the_number_check_catches_a_number_the_article_lacks() {
     // The check above would be worthless if numbers_in missed figures; pin it on real text.
     let numbers = numbers_in("$24.2 billion, 5,000 trains, 35%, 2026-30 and 10 November");
-    let expected: BTreeSet<String> = ["24.2", "5000", "35", "2026", "30", "10"].iter().map(|s| s.to_string()).collect();
+    let expected: BTreeSet<String> = ["24.2", "5000", "35", "2026", "30", "10"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(numbers, expected);
-    assert!(!numbers_in(&article("astana-times")).contains("41"), "the $41bn figure is not in the 2023 article");
+    assert!(
+        !numbers_in(&article("astana-times")).contains("41"),
+        "the $41bn figure is not in the 2023 article"
+    );
 }
 
 /// Each fact is in the answer to at least one of the fact base's own example questions, so no
@@ -61,7 +89,10 @@ fn every_fact_is_reachable_by_some_question() {
     for intent in &knowledge.intents {
         for example in intent.examples.en.iter().flatten() {
             let answer = engine.answer(example, Some(Lang::En));
-            let Some(answered) = answer.intent.as_deref().and_then(|id| knowledge.intent(id)) else { continue };
+            let Some(answered) = answer.intent.as_deref().and_then(|id| knowledge.intent(id))
+            else {
+                continue;
+            };
             for fact in &answered.facts {
                 let text = fact.text.en.as_deref().unwrap_or_default();
                 if answer.paragraphs.iter().any(|p| p.starts_with(text)) {
@@ -77,14 +108,20 @@ fn every_fact_is_reachable_by_some_question() {
         .filter(|fact| !reached.contains(&fact.id))
         .map(|fact| format!("{}: fact \"{}\"", fact.location, fact.id))
         .collect();
-    assert!(unreached.is_empty(), "no example question reaches:\n{}", unreached.join("\n"));
+    assert!(
+        unreached.is_empty(),
+        "no example question reaches:\n{}",
+        unreached.join("\n")
+    );
 }
 
 #[test]
 fn answers_end_with_their_sources() {
     let engine = engine();
     for intent in &engine.knowledge().intents {
-        let answer = engine.answer_intent(&intent.id, Lang::En).expect("intent exists");
+        let answer = engine
+            .answer_intent(&intent.id, Lang::En)
+            .expect("intent exists");
         assert!(!answer.sources.is_empty(), "{} cites nothing", intent.id);
         let last = answer.sources.last().expect("a source");
         assert!(
@@ -94,7 +131,11 @@ fn answers_end_with_their_sources() {
             answer.text
         );
         for source in &answer.sources {
-            assert!(answer.text.contains(&source.outlet) && answer.text.contains(&source.title), "{}", intent.id);
+            assert!(
+                answer.text.contains(&source.outlet) && answer.text.contains(&source.title),
+                "{}",
+                intent.id
+            );
         }
     }
 }
@@ -104,7 +145,10 @@ fn answer_text_copies_no_sentence_of_the_articles() {
     // Facts are written in the project's own words: no run of 8 words may match an article.
     let knowledge = engine().knowledge();
     let words = |text: &str| -> Vec<String> {
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
     };
     let mut shingles = BTreeSet::new();
     for source in &knowledge.sources {
@@ -116,8 +160,16 @@ fn answer_text_copies_no_sentence_of_the_articles() {
     let mut copied = Vec::new();
     for fact in knowledge.intents.iter().flat_map(|i| &i.facts) {
         let fact_words = words(fact.text.en.as_deref().unwrap_or_default());
-        if let Some(window) = fact_words.windows(8).find(|w| shingles.contains(&w.join(" "))) {
-            copied.push(format!("{}: fact \"{}\" copies \"{}\"", fact.location, fact.id, window.join(" ")));
+        if let Some(window) = fact_words
+            .windows(8)
+            .find(|w| shingles.contains(&w.join(" ")))
+        {
+            copied.push(format!(
+                "{}: fact \"{}\" copies \"{}\"",
+                fact.location,
+                fact.id,
+                window.join(" ")
+            ));
         }
     }
     assert!(copied.is_empty(), "{}", copied.join("\n"));

@@ -23,7 +23,9 @@ pub fn fixture(name: &str) -> PathBuf {
 /// The engine over the real fact base, loaded once for all tests.
 pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::load(&knowledge_dir()).unwrap_or_else(|e| panic!("knowledge does not load:\n{e}")))
+    ENGINE.get_or_init(|| {
+        Engine::load(&knowledge_dir()).unwrap_or_else(|e| panic!("knowledge does not load:\n{e}"))
+    })
 }
 
 /// The articles sit beside the project, in `../shared/seeds`, one file per source.
@@ -37,10 +39,15 @@ pub fn article(source_id: &str) -> String {
         other => panic!("no article is known for source \"{other}\""),
     };
     let dir = root().join("../shared/seeds");
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.expect("directory entry").path();
-        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)) {
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(prefix))
+        {
             return std::fs::read_to_string(&path).expect("article is UTF-8 text");
         }
     }
@@ -80,13 +87,17 @@ pub fn numbers_in(text: &str) -> BTreeSet<String> {
 
 /// Runs the real binary with `args`, feeding `stdin`.
 pub fn run(args: &[&str], stdin: &[u8]) -> Output {
-    run_with(Command::new(env!("CARGO_BIN_EXE_kzcn-bot")).args(args), stdin)
+    run_with(
+        Command::new(env!("CARGO_BIN_EXE_kzcn-bot"))
+            .args(args)
+            .env_remove("KNOWLEDGE_DIR"),
+        stdin,
+    )
 }
 
 pub fn run_with(command: &mut Command, stdin: &[u8]) -> Output {
     let mut child = command
         .current_dir(root())
-        .env_remove("KNOWLEDGE_DIR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

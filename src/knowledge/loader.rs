@@ -36,7 +36,10 @@ pub enum LoadError {
     #[error("knowledge directory {} not found", .0.display())]
     NotFound(PathBuf),
     #[error("cannot read knowledge directory {}: {source}", .path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("knowledge directory {} holds no .toml files", .0.display())]
     Empty(PathBuf),
     #[error("{}", problems_text(.0))]
@@ -137,6 +140,8 @@ struct RawLexicon {
     synonyms: PerLang<Vec<Vec<String>>>,
     #[serde(default)]
     latest: PerLang<Vec<String>>,
+    #[serde(default)]
+    outside: PerLang<Vec<String>>,
 }
 
 /// A parsed file with what is needed to turn byte offsets into line numbers.
@@ -152,13 +157,20 @@ impl Parsed {
     }
 
     fn at<T>(&self, spanned: &Spanned<T>) -> Location {
-        Location { file: self.path.clone(), line: self.line(spanned.span().start) }
+        Location {
+            file: self.path.clone(),
+            line: self.line(spanned.span().start),
+        }
     }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Collects problems as the checks find them.
@@ -167,11 +179,19 @@ struct Report(Vec<Problem>);
 
 impl Report {
     fn add(&mut self, at: &Location, message: impl Into<String>) {
-        self.0.push(Problem { file: at.file.clone(), line: Some(at.line), message: message.into() });
+        self.0.push(Problem {
+            file: at.file.clone(),
+            line: Some(at.line),
+            message: message.into(),
+        });
     }
 
     fn add_file(&mut self, file: &Path, line: Option<usize>, message: impl Into<String>) {
-        self.0.push(Problem { file: file.to_path_buf(), line, message: message.into() });
+        self.0.push(Problem {
+            file: file.to_path_buf(),
+            line,
+            message: message.into(),
+        });
     }
 }
 
@@ -180,7 +200,10 @@ pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
     if !dir.exists() {
         return Err(LoadError::NotFound(dir.to_path_buf()));
     }
-    let io = |source| LoadError::Io { path: dir.to_path_buf(), source };
+    let io = |source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut paths = Vec::new();
     for entry in fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
@@ -228,7 +251,11 @@ fn parse_file(path: &Path, report: &mut Report) -> Option<Parsed> {
         }
     };
     match toml::from_str::<RawFile>(&text) {
-        Ok(raw) => Some(Parsed { path: path.to_path_buf(), text, raw }),
+        Ok(raw) => Some(Parsed {
+            path: path.to_path_buf(),
+            text,
+            raw,
+        }),
         Err(error) => {
             let line = error.span().map(|span| line_of(&text, span.start));
             let message = error.message().trim().replace('\n', " ");
@@ -250,7 +277,10 @@ impl Ids {
             return false;
         }
         if let Some(first) = self.0.get(id) {
-            report.add(at, format!("duplicate {kind} id \"{id}\" (first defined at {first})"));
+            report.add(
+                at,
+                format!("duplicate {kind} id \"{id}\" (first defined at {first})"),
+            );
             return false;
         }
         self.0.insert(id.to_owned(), at.clone());
@@ -263,7 +293,10 @@ fn blank(text: Option<&String>) -> bool {
 }
 
 fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge {
-    let mut knowledge = Knowledge { files: file_count, ..Knowledge::default() };
+    let mut knowledge = Knowledge {
+        files: file_count,
+        ..Knowledge::default()
+    };
 
     let mut source_ids = Ids::default();
     for file in files {
@@ -274,12 +307,18 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                 continue;
             }
             if raw.outlet.trim().is_empty() || raw.title.trim().is_empty() {
-                report.add(&at, format!("source \"{}\" needs an outlet and a title", raw.id));
+                report.add(
+                    &at,
+                    format!("source \"{}\" needs an outlet and a title", raw.id),
+                );
             }
             // A source with a bad date is still registered, so facts citing it do not each
             // report it as unknown; the load fails on the date problem alone.
             let date = Period::parse(raw.date.get_ref()).unwrap_or_else(|error| {
-                report.add(&file.at(&raw.date), format!("source \"{}\": {error}", raw.id));
+                report.add(
+                    &file.at(&raw.date),
+                    format!("source \"{}\": {error}", raw.id),
+                );
                 Period::parse("2000").expect("a valid placeholder")
             });
             knowledge.sources.push(Source {
@@ -294,8 +333,12 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
             });
         }
     }
-    let source_index: HashMap<&str, usize> =
-        knowledge.sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let source_index: HashMap<&str, usize> = knowledge
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
 
     // Intents come before topics: a topic names its overview intent.
     let mut intent_ids = Ids::default();
@@ -309,9 +352,17 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                 continue;
             }
             if blank(raw.title.en.as_ref()) {
-                report.add(&at, format!("intent \"{}\" has no English title (title.en)", raw.id));
+                report.add(
+                    &at,
+                    format!("intent \"{}\" has no English title (title.en)", raw.id),
+                );
             }
-            let phrasings = raw.keywords.en.iter().flatten().chain(raw.examples.en.iter().flatten());
+            let phrasings = raw
+                .keywords
+                .en
+                .iter()
+                .flatten()
+                .chain(raw.examples.en.iter().flatten());
             if phrasings.filter(|p| !p.trim().is_empty()).count() == 0 {
                 report.add(
                     &at,
@@ -319,7 +370,13 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                 );
             }
             if raw.fact.is_empty() {
-                report.add(&at, format!("intent \"{}\" has no facts: its answer would be empty", raw.id));
+                report.add(
+                    &at,
+                    format!(
+                        "intent \"{}\" has no facts: its answer would be empty",
+                        raw.id
+                    ),
+                );
             }
             let mut facts = Vec::new();
             for spanned_fact in &raw.fact {
@@ -329,7 +386,10 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                     continue;
                 }
                 if blank(fact.text.en.as_ref()) {
-                    report.add(&fact_at, format!("fact \"{}\" has an empty answer (text.en)", fact.id));
+                    report.add(
+                        &fact_at,
+                        format!("fact \"{}\" has an empty answer (text.en)", fact.id),
+                    );
                 }
                 if fact.sources.is_empty() {
                     report.add(&fact_at, format!("fact \"{}\" cites no source", fact.id));
@@ -340,13 +400,20 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                         Some(&index) => sources.push(index),
                         None => report.add(
                             &file.at(source),
-                            format!("fact \"{}\" cites unknown source \"{}\"", fact.id, source.get_ref()),
+                            format!(
+                                "fact \"{}\" cites unknown source \"{}\"",
+                                fact.id,
+                                source.get_ref()
+                            ),
                         ),
                     }
                 }
                 let period = match &fact.period {
                     None if raw.series => {
-                        report.add(&fact_at, format!("fact \"{}\" is in a series but has no period", fact.id));
+                        report.add(
+                            &fact_at,
+                            format!("fact \"{}\" is in a series but has no period", fact.id),
+                        );
                         None
                     }
                     None => None,
@@ -380,8 +447,12 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
             });
         }
     }
-    let intent_index: HashMap<String, usize> =
-        knowledge.intents.iter().enumerate().map(|(i, intent)| (intent.id.clone(), i)).collect();
+    let intent_index: HashMap<String, usize> = knowledge
+        .intents
+        .iter()
+        .enumerate()
+        .map(|(i, intent)| (intent.id.clone(), i))
+        .collect();
 
     let mut topic_ids = Ids::default();
     for file in files {
@@ -392,38 +463,62 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                 continue;
             }
             if blank(raw.title.en.as_ref()) {
-                report.add(&at, format!("topic \"{}\" has no English title (title.en)", raw.id));
+                report.add(
+                    &at,
+                    format!("topic \"{}\" has no English title (title.en)", raw.id),
+                );
             }
             let Some(&intent) = intent_index.get(raw.intent.get_ref()) else {
                 report.add(
                     &file.at(&raw.intent),
-                    format!("topic \"{}\" names unknown intent \"{}\"", raw.id, raw.intent.get_ref()),
+                    format!(
+                        "topic \"{}\" names unknown intent \"{}\"",
+                        raw.id,
+                        raw.intent.get_ref()
+                    ),
                 );
                 continue;
             };
-            knowledge.topics.push(Topic { id: raw.id.clone(), title: trimmed(&raw.title), intent });
+            knowledge.topics.push(Topic {
+                id: raw.id.clone(),
+                title: trimmed(&raw.title),
+                intent,
+            });
         }
     }
-    let topic_index: HashMap<&str, usize> =
-        knowledge.topics.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let topic_index: HashMap<&str, usize> = knowledge
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
 
     for (index, file, raw) in pending {
         match topic_index.get(raw.topic.get_ref().as_str()) {
             Some(&topic) => knowledge.intents[index].topic = topic,
             None => report.add(
                 &file.at(&raw.topic),
-                format!("intent \"{}\" names unknown topic \"{}\"", raw.id, raw.topic.get_ref()),
+                format!(
+                    "intent \"{}\" names unknown topic \"{}\"",
+                    raw.id,
+                    raw.topic.get_ref()
+                ),
             ),
         }
         for link in &raw.related {
             match intent_index.get(link.get_ref()) {
-                Some(&target) if target == index => {
-                    report.add(&file.at(link), format!("intent \"{}\" lists itself as related", raw.id))
-                }
+                Some(&target) if target == index => report.add(
+                    &file.at(link),
+                    format!("intent \"{}\" lists itself as related", raw.id),
+                ),
                 Some(&target) => knowledge.intents[index].related.push(target),
                 None => report.add(
                     &file.at(link),
-                    format!("intent \"{}\" has a dangling related link \"{}\"", raw.id, link.get_ref()),
+                    format!(
+                        "intent \"{}\" has a dangling related link \"{}\"",
+                        raw.id,
+                        link.get_ref()
+                    ),
                 ),
             }
         }
@@ -453,7 +548,12 @@ fn files_dir(files: &[Parsed]) -> String {
 
 fn trimmed(text: &PerLang<String>) -> PerLang<String> {
     let trim = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_owned());
-    PerLang { en: trim(&text.en), ru: trim(&text.ru), kk: trim(&text.kk), zh: trim(&text.zh) }
+    PerLang {
+        en: trim(&text.en),
+        ru: trim(&text.ru),
+        kk: trim(&text.kk),
+        zh: trim(&text.zh),
+    }
 }
 
 fn merge_lexicon(into: &mut Lexicon, raw: &RawLexicon) {
@@ -461,6 +561,7 @@ fn merge_lexicon(into: &mut Lexicon, raw: &RawLexicon) {
         extend(&mut into.stopwords, &raw.stopwords, lang);
         extend(&mut into.synonyms, &raw.synonyms, lang);
         extend(&mut into.latest, &raw.latest, lang);
+        extend(&mut into.outside, &raw.outside, lang);
     }
 }
 
@@ -472,5 +573,6 @@ fn extend<T: Clone>(into: &mut PerLang<Vec<T>>, from: &PerLang<Vec<T>>, lang: La
         Lang::Kk => &mut into.kk,
         Lang::Zh => &mut into.zh,
     };
-    slot.get_or_insert_with(Vec::new).extend(values.iter().cloned());
+    slot.get_or_insert_with(Vec::new)
+        .extend(values.iter().cloned());
 }

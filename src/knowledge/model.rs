@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::period::Period;
 
 /// A language the fact base can carry text in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -66,7 +68,9 @@ impl<T> PerLang<T> {
 
     /// Every language that has a value, with the value.
     pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
-        Lang::ALL.into_iter().filter_map(|lang| self.get(lang).map(|value| (lang, value)))
+        Lang::ALL
+            .into_iter()
+            .filter_map(|lang| self.get(lang).map(|value| (lang, value)))
     }
 }
 
@@ -117,7 +121,11 @@ impl Source {
         } else {
             format!("untitled report: {}", self.title)
         };
-        let inferred = if self.date_inferred { " (date inferred)" } else { "" };
+        let inferred = if self.date_inferred {
+            " (date inferred)"
+        } else {
+            ""
+        };
         format!("{}, {}, {}{}", self.outlet, title, self.date, inferred)
     }
 }
@@ -170,6 +178,9 @@ pub struct Lexicon {
     pub synonyms: PerLang<Vec<Vec<String>>>,
     /// Words that ask for the newest figure ("latest", "current").
     pub latest: PerLang<Vec<String>>,
+    /// Words naming what the articles never cover: other countries and their leaders, prices,
+    /// ages, the weather. A question using one is not answered from a neighbouring fact.
+    pub outside: PerLang<Vec<String>>,
 }
 
 /// The whole validated fact base.

@@ -46,7 +46,9 @@ const MONTHS: [&str; 12] = [
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -58,7 +60,9 @@ fn parse_date(text: &str) -> Result<(Date, Date, Precision), String> {
     let parts: Vec<&str> = text.split('-').collect();
     let number = |part: &str, what: &str| -> Result<u16, String> {
         if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) || part.len() > 4 {
-            return Err(format!("bad date \"{text}\": {what} \"{part}\" is not a number"));
+            return Err(format!(
+                "bad date \"{text}\": {what} \"{part}\" is not a number"
+            ));
         }
         part.parse::<u16>()
             .map_err(|_| format!("bad date \"{text}\": {what} \"{part}\" is not a number"))
@@ -73,8 +77,16 @@ fn parse_date(text: &str) -> Result<(Date, Date, Precision), String> {
         return Err(format!("bad date \"{text}\": year {year} is out of range"));
     }
     if parts.len() == 1 {
-        let first = Date { year, month: 1, day: 1 };
-        let last = Date { year, month: 12, day: 31 };
+        let first = Date {
+            year,
+            month: 1,
+            day: 1,
+        };
+        let last = Date {
+            year,
+            month: 12,
+            day: 31,
+        };
         return Ok((first, last, Precision::Year));
     }
     let month = number(parts[1], "month")?;
@@ -84,8 +96,16 @@ fn parse_date(text: &str) -> Result<(Date, Date, Precision), String> {
     let month = month as u8;
     let last_day = days_in_month(year, month);
     if parts.len() == 2 {
-        let first = Date { year, month, day: 1 };
-        let last = Date { year, month, day: last_day };
+        let first = Date {
+            year,
+            month,
+            day: 1,
+        };
+        let last = Date {
+            year,
+            month,
+            day: last_day,
+        };
         return Ok((first, last, Precision::Month));
     }
     let day = number(parts[2], "day")?;
@@ -94,7 +114,11 @@ fn parse_date(text: &str) -> Result<(Date, Date, Precision), String> {
             "bad date \"{text}\": day must be 01 to {last_day:02} in that month"
         ));
     }
-    let date = Date { year, month, day: day as u8 };
+    let date = Date {
+        year,
+        month,
+        day: day as u8,
+    };
     Ok((date, date, Precision::Day))
 }
 
@@ -109,9 +133,16 @@ impl Period {
         let (start, _, start_precision) = parse_date(from)?;
         let (_, end, end_precision) = parse_date(to)?;
         if end < start {
-            return Err(format!("bad date \"{text}\": the range ends before it starts"));
+            return Err(format!(
+                "bad date \"{text}\": the range ends before it starts"
+            ));
         }
-        Ok(Period { start, end, start_precision, end_precision })
+        Ok(Period {
+            start,
+            end,
+            start_precision,
+            end_precision,
+        })
     }
 
     /// Whether any day of `year` lies in this period.
@@ -123,13 +154,20 @@ impl Period {
         self.start_precision == self.end_precision
             && match self.start_precision {
                 Precision::Year => self.start.year == self.end.year,
-                Precision::Month => (self.start.year, self.start.month) == (self.end.year, self.end.month),
+                Precision::Month => {
+                    (self.start.year, self.start.month) == (self.end.year, self.end.month)
+                }
                 Precision::Day => self.start == self.end,
             }
     }
 }
 
-fn write_date(f: &mut fmt::Formatter<'_>, date: Date, precision: Precision, year: bool) -> fmt::Result {
+fn write_date(
+    f: &mut fmt::Formatter<'_>,
+    date: Date,
+    precision: Precision,
+    year: bool,
+) -> fmt::Result {
     let month = MONTHS[usize::from(date.month) - 1];
     match (precision, year) {
         (Precision::Year, _) => write!(f, "{}", date.year),
@@ -175,7 +213,16 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates() {
-        for text in ["2023-13", "2023-02-30", "23-01", "2023-1", "2024-05..2024-01", "", "soon", "2023-11-10-1"] {
+        for text in [
+            "2023-13",
+            "2023-02-30",
+            "23-01",
+            "2023-1",
+            "2024-05..2024-01",
+            "",
+            "soon",
+            "2023-11-10-1",
+        ] {
             assert!(Period::parse(text).is_err(), "{text} should be rejected");
         }
         assert!(Period::parse("2024-02-29").is_ok());

@@ -17,6 +17,8 @@ pub struct Analysis {
     pub years: Vec<u16>,
     /// The text asks for the newest figure.
     pub wants_latest: bool,
+    /// Words naming things the articles never cover (another country, a price, an age).
+    pub outside: Vec<String>,
     pub lang: Lang,
 }
 
@@ -25,6 +27,7 @@ pub struct Analysis {
 enum Meaning {
     Terms(Vec<String>),
     Latest,
+    Outside(String),
 }
 
 /// Turns text into terms; built once per knowledge base.
@@ -40,14 +43,29 @@ pub struct Analyzer {
 impl Analyzer {
     pub fn new(lexicon: &Lexicon) -> Analyzer {
         let mut analyzer = Analyzer::default();
+        // A stop "word" of several words is a phrase that says nothing as a whole
+        // ("Kazakhstan and China" in a question about them), though its words may.
+        let mut stop_phrases = Vec::new();
         for (_, words) in lexicon.stopwords.iter() {
             for word in words {
-                analyzer.stopwords.extend(normalize(word).split(' ').filter(|w| !w.is_empty()).map(str::to_owned));
+                let normalized = normalize(word);
+                match normalized.split(' ').filter(|w| !w.is_empty()).count() {
+                    0 => {}
+                    1 => {
+                        analyzer.stopwords.insert(normalized);
+                    }
+                    _ => stop_phrases.push(word),
+                }
             }
+        }
+        for phrase in stop_phrases {
+            analyzer.learn(phrase, Meaning::Terms(Vec::new()));
         }
         for (_, groups) in lexicon.synonyms.iter() {
             for group in groups {
-                let Some(canonical) = group.first() else { continue };
+                let Some(canonical) = group.first() else {
+                    continue;
+                };
                 let terms: Vec<String> = normalize(canonical)
                     .split(' ')
                     .filter(|w| !w.is_empty() && !analyzer.stopwords.contains(*w))
@@ -66,6 +84,11 @@ impl Analyzer {
                 analyzer.learn(word, Meaning::Latest);
             }
         }
+        for (_, words) in lexicon.outside.iter() {
+            for word in words {
+                analyzer.learn(word, Meaning::Outside(word.clone()));
+            }
+        }
         for list in analyzer.phrases.values_mut() {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         }
@@ -73,21 +96,34 @@ impl Analyzer {
     }
 
     fn learn(&mut self, entry: &str, meaning: Meaning) {
-        let words: Vec<String> = normalize(entry).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        // Phrases are matched on stems, so "border posts" finds "border post".
+        let words: Vec<String> = normalize(entry)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(stem)
+            .collect();
         match words.len() {
             0 => {}
             1 => {
-                self.words.entry(stem(&words[0])).or_insert(meaning);
+                self.words.entry(words[0].clone()).or_insert(meaning);
             }
-            _ => self.phrases.entry(words[0].clone()).or_default().push((words, meaning)),
+            _ => self
+                .phrases
+                .entry(words[0].clone())
+                .or_default()
+                .push((words, meaning)),
         }
     }
 
     /// Analyses a question (or a phrasing from the fact base).
     pub fn analyze(&self, text: &str, hint: Option<Lang>) -> Analysis {
-        let mut analysis = Analysis { lang: detect_lang(text, hint), ..Analysis::default() };
+        let mut analysis = Analysis {
+            lang: detect_lang(text, hint),
+            ..Analysis::default()
+        };
         let normalized = normalize(text);
         let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
         let mut seen = HashSet::new();
         let mut push = |analysis: &mut Analysis, term: String| {
             if seen.insert(term.clone()) {
@@ -96,11 +132,8 @@ impl Analyzer {
         };
         let mut i = 0;
         while i < words.len() {
-            if let Some((len, meaning)) = self.phrase_at(&words[i..]) {
-                match meaning {
-                    Meaning::Terms(terms) => terms.iter().for_each(|t| push(&mut analysis, t.clone())),
-                    Meaning::Latest => analysis.wants_latest = true,
-                }
+            if let Some((len, meaning)) = self.phrase_at(&stems[i..]) {
+                self.apply(meaning, &mut analysis, &mut push);
                 i += len;
                 continue;
             }
@@ -113,23 +146,38 @@ impl Analyzer {
                 continue;
             }
             if word.chars().next().is_some_and(is_han) {
-                han_terms(word).into_iter().for_each(|t| push(&mut analysis, t));
+                han_terms(word)
+                    .into_iter()
+                    .for_each(|t| push(&mut analysis, t));
                 continue;
             }
-            let stemmed = stem(word);
-            match self.words.get(&stemmed) {
-                Some(Meaning::Terms(terms)) => terms.iter().for_each(|t| push(&mut analysis, t.clone())),
-                Some(Meaning::Latest) => analysis.wants_latest = true,
-                None => push(&mut analysis, stemmed),
+            let stemmed = &stems[i - 1];
+            match self.words.get(stemmed) {
+                Some(meaning) => self.apply(meaning, &mut analysis, &mut push),
+                None => push(&mut analysis, stemmed.clone()),
             }
         }
         analysis
     }
 
-    fn phrase_at(&self, words: &[&str]) -> Option<(usize, &Meaning)> {
-        let candidates = self.phrases.get(words[0])?;
+    fn apply(
+        &self,
+        meaning: &Meaning,
+        analysis: &mut Analysis,
+        push: &mut impl FnMut(&mut Analysis, String),
+    ) {
+        match meaning {
+            Meaning::Terms(terms) => terms.iter().for_each(|t| push(analysis, t.clone())),
+            Meaning::Latest => analysis.wants_latest = true,
+            Meaning::Outside(word) => analysis.outside.push(word.clone()),
+        }
+    }
+
+    fn phrase_at(&self, words: &[String]) -> Option<(usize, &Meaning)> {
+        let candidates = self.phrases.get(&words[0])?;
         candidates.iter().find_map(|(phrase, meaning)| {
-            let matches = phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w);
+            let matches =
+                phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w);
             matches.then_some((phrase.len(), meaning))
         })
     }
@@ -152,7 +200,9 @@ fn as_year(word: &str) -> Option<u16> {
     if word.len() != 4 || !word.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    word.parse().ok().filter(|year| (1900..=2100).contains(year))
+    word.parse()
+        .ok()
+        .filter(|year| (1900..=2100).contains(year))
 }
 
 /// Chinese is written without spaces: each run of characters is indexed as overlapping pairs,
@@ -208,16 +258,38 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         Lexicon {
-            stopwords: PerLang { en: Some(vec!["the".into(), "did".into(), "when".into(), "how".into(), "can".into(), "i".into()]), ..PerLang::default() },
+            stopwords: PerLang {
+                en: Some(vec![
+                    "the".into(),
+                    "did".into(),
+                    "when".into(),
+                    "how".into(),
+                    "can".into(),
+                    "i".into(),
+                ]),
+                ..PerLang::default()
+            },
             synonyms: PerLang {
                 en: Some(vec![
-                    vec!["visa free".into(), "visa-free".into(), "no visa".into(), "visafree".into()],
+                    vec![
+                        "visa free".into(),
+                        "visa-free".into(),
+                        "no visa".into(),
+                        "visafree".into(),
+                    ],
                     vec!["start".into(), "begin".into(), "come into force".into()],
                     vec!["duration".into(), "how long".into()],
                 ]),
                 ..PerLang::default()
             },
-            latest: PerLang { en: Some(vec!["latest".into(), "most recent".into()]), ..PerLang::default() },
+            latest: PerLang {
+                en: Some(vec!["latest".into(), "most recent".into()]),
+                ..PerLang::default()
+            },
+            outside: PerLang {
+                en: Some(vec!["russia".into(), "how old".into()]),
+                ..PerLang::default()
+            },
         }
     }
 
@@ -247,15 +319,25 @@ mod tests {
     fn analyzes_questions_into_terms() {
         let analyzer = Analyzer::new(&lexicon());
         let cases: [(&str, &[&str]); 6] = [
-            ("When did the visa-free regime start?", &["visa", "free", "regim", "start"]),
-            ("When did the no visa regime come into force", &["visa", "free", "regim", "start"]),
+            (
+                "When did the visa-free regime start?",
+                &["visa", "free", "regim", "start"],
+            ),
+            (
+                "When did the no visa regime come into force",
+                &["visa", "free", "regim", "start"],
+            ),
             ("how long can I stay", &["duration", "stay"]),
             ("visafree beginning", &["visa", "free", "start"]),
             ("visas visa VISA", &["visa"]),
             ("贸易额", &["贸易", "易额"]),
         ];
         for (text, terms) in cases {
-            assert_eq!(analyzer.analyze(text, None).terms, terms, "analyze({text:?})");
+            assert_eq!(
+                analyzer.analyze(text, None).terms,
+                terms,
+                "analyze({text:?})"
+            );
         }
     }
 
@@ -267,5 +349,22 @@ mod tests {
         assert_eq!(analysis.years, vec![2023]);
         assert!(!analysis.terms.contains(&"most".to_owned()));
         assert!(!analyzer.analyze("trade 2022", None).wants_latest);
+    }
+
+    #[test]
+    fn notes_words_outside_the_articles() {
+        let analyzer = Analyzer::new(&lexicon());
+        let cases: [(&str, &[&str]); 3] = [
+            ("Kazakhstan Russia trade", &["russia"]),
+            ("how old is the visa", &["how old"]),
+            ("visa start", &[]),
+        ];
+        for (text, outside) in cases {
+            assert_eq!(
+                analyzer.analyze(text, None).outside,
+                outside,
+                "analyze({text:?})"
+            );
+        }
     }
 }

@@ -41,7 +41,12 @@ fn deletions(word: &str, depth: usize) -> HashSet<String> {
                 continue;
             }
             for skip in 0..chars.len() {
-                let shorter: String = chars.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).collect();
+                let shorter: String = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != skip)
+                    .map(|(_, c)| c)
+                    .collect();
                 if all.insert(shorter.clone()) {
                     next.push(shorter);
                 }
@@ -52,6 +57,14 @@ fn deletions(word: &str, depth: usize) -> HashSet<String> {
     all
 }
 
+fn same_letters(a: &str, b: &str) -> bool {
+    let mut a: Vec<char> = a.chars().collect();
+    let mut b: Vec<char> = b.chars().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
+}
+
 /// The deletion index over a fixed list of terms (term id = position in the list).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fuzzy {
@@ -60,7 +73,9 @@ pub(crate) struct Fuzzy {
 
 /// Only words made of letters are worth correcting; numbers and Chinese characters are not.
 fn correctable(term: &str) -> bool {
-    term.chars().count() >= 4 && term.chars().all(char::is_alphabetic) && !term.chars().any(super::normalize::is_han)
+    term.chars().count() >= 4
+        && term.chars().all(char::is_alphabetic)
+        && !term.chars().any(super::normalize::is_han)
 }
 
 impl Fuzzy {
@@ -81,7 +96,12 @@ impl Fuzzy {
 
     /// The closest term to `word` within the distance its length allows, as (term id,
     /// distance); ties go to the term `rank` scores higher, then to the lower id.
-    pub(crate) fn lookup(&self, word: &str, terms: &[String], rank: impl Fn(u32) -> u32) -> Option<(u32, usize)> {
+    pub(crate) fn lookup(
+        &self,
+        word: &str,
+        terms: &[String],
+        rank: impl Fn(u32) -> u32,
+    ) -> Option<(u32, usize)> {
         if !correctable(word) {
             return None;
         }
@@ -91,7 +111,12 @@ impl Fuzzy {
         for deletion in deletions(word, depth(len)) {
             let key = hash(&deletion);
             let start = self.entries.partition_point(|&(h, _)| h < key);
-            candidates.extend(self.entries[start..].iter().take_while(|&&(h, _)| h == key).map(|&(_, id)| id));
+            candidates.extend(
+                self.entries[start..]
+                    .iter()
+                    .take_while(|&&(h, _)| h == key)
+                    .map(|&(_, id)| id),
+            );
         }
         candidates
             .into_iter()
@@ -101,9 +126,18 @@ impl Fuzzy {
                 // The term's own length limits how wrong it may be too: "visa" is not "visas-free".
                 let limit = allowed.min(allowed_distance(term_len).max(1));
                 let distance = strsim::osa_distance(word, term);
+                // In a four-letter word a changed letter already makes another word ("pric" is
+                // not "prim"); swapped ("vsia") or missing ("trde") letters are still typos.
+                if len <= 4 && term_len == len && !same_letters(word, term) {
+                    return None;
+                }
                 (distance <= limit).then_some((id, distance))
             })
-            .min_by(|a, b| a.1.cmp(&b.1).then_with(|| rank(b.0).cmp(&rank(a.0))).then_with(|| a.0.cmp(&b.0)))
+            .min_by(|a, b| {
+                a.1.cmp(&b.1)
+                    .then_with(|| rank(b.0).cmp(&rank(a.0)))
+                    .then_with(|| a.0.cmp(&b.0))
+            })
     }
 }
 
@@ -112,10 +146,13 @@ mod tests {
     use super::*;
 
     fn terms() -> Vec<String> {
-        ["visa", "trade", "turnover", "khorgo", "consulat", "pipelin", "smailov", "tourism", "tourist", "2023"]
-            .iter()
-            .map(|t| t.to_string())
-            .collect()
+        [
+            "visa", "trade", "turnover", "khorgo", "consulat", "pipelin", "smailov", "tourism",
+            "tourist", "2023", "prim",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect()
     }
 
     #[test]
@@ -124,7 +161,6 @@ mod tests {
         let fuzzy = Fuzzy::new(&terms);
         let cases = [
             ("vsia", Some("visa")),
-            ("visq", Some("visa")),
             ("trde", Some("trade")),
             ("turnvoer", Some("turnover")),
             ("turnoveer", Some("turnover")),
@@ -136,9 +172,13 @@ mod tests {
             ("wine", None),
             ("2024", None),
             ("pizza", None),
+            ("pric", None),
+            ("visq", None),
         ];
         for (word, expected) in cases {
-            let found = fuzzy.lookup(word, &terms, |_| 0).map(|(id, _)| terms[id as usize].as_str());
+            let found = fuzzy
+                .lookup(word, &terms, |_| 0)
+                .map(|(id, _)| terms[id as usize].as_str());
             assert_eq!(found, expected, "lookup({word})");
         }
     }
@@ -148,8 +188,16 @@ mod tests {
         let terms = terms();
         let fuzzy = Fuzzy::new(&terms);
         // "touris" is one letter from both "tourism" and "tourist".
-        let rank = |id: u32| if terms[id as usize] == "tourist" { 5 } else { 1 };
-        let found = fuzzy.lookup("touris", &terms, rank).map(|(id, d)| (terms[id as usize].as_str(), d));
+        let rank = |id: u32| {
+            if terms[id as usize] == "tourist" {
+                5
+            } else {
+                1
+            }
+        };
+        let found = fuzzy
+            .lookup("touris", &terms, rank)
+            .map(|(id, d)| (terms[id as usize].as_str(), d));
         assert_eq!(found, Some(("tourist", 1)));
     }
 }

@@ -20,8 +20,12 @@ const COVERAGE_SHARE: f32 = 0.5;
 const TYPO_PENALTY: f32 = 0.1;
 /// A word split into two known words ("visafree") counts a little less.
 const SPLIT_FACTOR: f32 = 0.9;
-/// How much an unknown word weighs, relative to the rarest known term.
+/// How much an unknown word weighs, relative to the rarest known term. A word the fact base
+/// never uses is as telling as its rarest word: "trade with Uzbekistan" is not "trade".
 const UNKNOWN_SHARE: f32 = 0.75;
+/// The least a known term weighs: "Kazakhstan" and "China" are in almost every phrasing, yet
+/// "the president of China" is not "the president of Kazakhstan".
+const MIN_IDF: f32 = 1.5;
 
 #[derive(Debug, Clone)]
 struct Doc {
@@ -63,7 +67,10 @@ pub struct Index {
 impl Index {
     pub fn new(knowledge: &Knowledge) -> Index {
         let analyzer = Analyzer::new(&knowledge.lexicon);
-        let mut index = Index { intents: knowledge.intents.len(), ..Index::default() };
+        let mut index = Index {
+            intents: knowledge.intents.len(),
+            ..Index::default()
+        };
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         for (intent_id, intent) in knowledge.intents.iter().enumerate() {
             let mut phrasings: Vec<(&str, Option<Lang>)> = Vec::new();
@@ -83,7 +90,10 @@ impl Index {
                 }
                 let ids = terms.into_iter().map(|term| index.intern(term)).collect();
                 doc_terms.push(ids);
-                index.docs.push(Doc { intent: intent_id as u32, weight: 0.0 });
+                index.docs.push(Doc {
+                    intent: intent_id as u32,
+                    weight: 0.0,
+                });
             }
         }
         index.postings = vec![Vec::new(); index.terms.len()];
@@ -99,8 +109,16 @@ impl Index {
             }
         }
         let n = index.intents.max(1) as f32;
-        index.intent_freq = index.intent_postings.iter().map(|p| p.len() as u32).collect();
-        index.idf = index.intent_freq.iter().map(|&df| (1.0 + n / df.max(1) as f32).ln()).collect();
+        index.intent_freq = index
+            .intent_postings
+            .iter()
+            .map(|p| p.len() as u32)
+            .collect();
+        index.idf = index
+            .intent_freq
+            .iter()
+            .map(|&df| (1.0 + n / df.max(1) as f32).ln().max(MIN_IDF))
+            .collect();
         for (doc, terms) in index.docs.iter_mut().zip(&doc_terms) {
             doc.weight = terms.iter().map(|&t| index.idf[t as usize]).sum();
         }
@@ -134,11 +152,12 @@ impl Index {
     fn resolve(&self, analysis: &Analysis) -> (Vec<Matched>, f32) {
         let mut matched: Vec<Matched> = Vec::new();
         let mut total = 0.0;
-        let add = |matched: &mut Vec<Matched>, term: u32, factor: f32| {
-            match matched.iter_mut().find(|m| m.term == term) {
-                Some(existing) => existing.factor = existing.factor.max(factor),
-                None => matched.push(Matched { term, factor }),
-            }
+        let add = |matched: &mut Vec<Matched>, term: u32, factor: f32| match matched
+            .iter_mut()
+            .find(|m| m.term == term)
+        {
+            Some(existing) => existing.factor = existing.factor.max(factor),
+            None => matched.push(Matched { term, factor }),
         };
         for term in &analysis.terms {
             if let Some(&id) = self.ids.get(term) {
@@ -146,10 +165,17 @@ impl Index {
                 continue;
             }
             // A year the fact base never mentions selects a period; it is not a topic word.
-            if term.len() == 4 && term.parse::<u16>().is_ok_and(|y| analysis.years.contains(&y)) {
+            if term.len() == 4
+                && term
+                    .parse::<u16>()
+                    .is_ok_and(|y| analysis.years.contains(&y))
+            {
                 continue;
             }
-            if let Some((id, distance)) = self.fuzzy.lookup(term, &self.terms, |id| self.intent_freq[id as usize]) {
+            if let Some((id, distance)) = self
+                .fuzzy
+                .lookup(term, &self.terms, |id| self.intent_freq[id as usize])
+            {
                 add(&mut matched, id, 1.0 - TYPO_PENALTY * distance as f32);
                 continue;
             }
@@ -160,7 +186,10 @@ impl Index {
             }
             total += self.unknown_weight;
         }
-        total += matched.iter().map(|m| self.idf[m.term as usize]).sum::<f32>();
+        total += matched
+            .iter()
+            .map(|m| self.idf[m.term as usize])
+            .sum::<f32>();
         (matched, total)
     }
 
@@ -179,10 +208,45 @@ impl Index {
         })
     }
 
+    /// How a question was read: each term and what it matched, for `ask --explain`.
+    pub fn explain_terms(&self, analysis: &Analysis) -> Vec<String> {
+        let mut lines = Vec::new();
+        for term in &analysis.terms {
+            let single = Analysis {
+                terms: vec![term.clone()],
+                years: analysis.years.clone(),
+                ..Analysis::default()
+            };
+            let (matched, total) = self.resolve(&single);
+            let described = match matched.as_slice() {
+                [] if total == 0.0 => "ignored (a year)".to_owned(),
+                [] => format!("unknown (weight {total:.2})"),
+                found => found
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} ×{:.2} (idf {:.2})",
+                            self.terms[m.term as usize], m.factor, self.idf[m.term as usize]
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            };
+            lines.push(format!("{term}: {described}"));
+        }
+        lines
+    }
+
     /// Every intent sharing a term with the question, best first (ties by intent order).
     pub fn search(&self, analysis: &Analysis) -> Vec<Scored> {
         let (matched, total) = self.resolve(analysis);
-        if matched.is_empty() || total <= 0.0 {
+        // Numbers alone name no topic: "2+2" must not match the one fact that mentions a 2.
+        let numeric = |m: &Matched| {
+            self.terms[m.term as usize]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.')
+        };
+        if matched.iter().all(numeric) || total <= 0.0 {
             return Vec::new();
         }
         let mut doc_overlap: HashMap<u32, f32> = HashMap::new();
@@ -210,10 +274,17 @@ impl Index {
             .map(|(intent, &overlap)| {
                 let coverage = overlap / total;
                 let score = COVERAGE_SHARE * coverage + (1.0 - COVERAGE_SHARE) * best_dice[intent];
-                Scored { intent, score: score.clamp(0.0, 1.0) }
+                Scored {
+                    intent,
+                    score: score.clamp(0.0, 1.0),
+                }
             })
             .collect();
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.intent.cmp(&b.intent)));
+        scored.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.intent.cmp(&b.intent))
+        });
         scored
     }
 }

@@ -24,7 +24,9 @@ fn class(c: char) -> Class {
         Class::Han
     } else if is_cyrillic(c) {
         Class::Cyrillic
-    } else if c.is_alphabetic() && (c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
+    } else if c.is_alphabetic()
+        && (c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
+    {
         Class::Latin
     } else if c.is_alphanumeric() {
         Class::OtherLetter
@@ -68,7 +70,10 @@ const LOOKALIKES: [(char, char); 14] = [
 /// in the alphabet most of its letters use, where the stray letters have a look-alike.
 fn fix_mixed_script(word: &str) -> String {
     let latin = word.chars().filter(|&c| class(c) == Class::Latin).count();
-    let cyrillic = word.chars().filter(|&c| class(c) == Class::Cyrillic).count();
+    let cyrillic = word
+        .chars()
+        .filter(|&c| class(c) == Class::Cyrillic)
+        .count();
     if latin == 0 || cyrillic == 0 {
         return word.to_owned();
     }
@@ -103,15 +108,24 @@ pub fn normalize(text: &str) -> String {
     for (i, &c) in folded.iter().enumerate() {
         let prev = i.checked_sub(1).map(|j| folded[j]);
         let next = folded.get(i + 1).copied();
-        if matches!(c, '.' | ',') && prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()) {
-            let digits_after = folded[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+        if matches!(c, '.' | ',')
+            && prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit())
+        {
+            let digits_after = folded[i + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
             let thousands = c == ',' && digits_after == 3;
             if !thousands {
                 word.push('.');
             }
             continue;
         }
-        if is_apostrophe(c) && prev.is_some_and(char::is_alphabetic) && next.is_some_and(char::is_alphabetic) {
+        if is_apostrophe(c)
+            && prev.is_some_and(char::is_alphabetic)
+            && next.is_some_and(char::is_alphabetic)
+        {
             continue;
         }
         let mut current = class(c);
@@ -126,7 +140,12 @@ pub fn normalize(text: &str) -> String {
         {
             current = last;
         }
-        let joins = last == current || last == Class::Break || matches!((last, current), (Class::OtherLetter, _) | (_, Class::OtherLetter));
+        let joins = last == current
+            || last == Class::Break
+            || matches!(
+                (last, current),
+                (Class::OtherLetter, _) | (_, Class::OtherLetter)
+            );
         if !joins {
             flush(&mut word, &mut out);
         }
@@ -150,7 +169,10 @@ pub fn detect_lang(text: &str, hint: Option<Lang>) -> Lang {
             han += 1;
         } else if is_cyrillic(c) {
             cyrillic += 1;
-            if matches!(c.to_lowercase().next(), Some('ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'і')) {
+            if matches!(
+                c.to_lowercase().next(),
+                Some('ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'і')
+            ) {
                 kazakh += 1;
             }
         } else if c.is_ascii_alphabetic() {
@@ -180,7 +202,10 @@ mod tests {
     #[test]
     fn normalizes_text() {
         let cases = [
-            ("When did the Visa-Free regime START?", "when did the visa free regime start"),
+            (
+                "When did the Visa-Free regime START?",
+                "when did the visa free regime start",
+            ),
             ("China’s  “largest” partner", "chinas largest partner"),
             ("$24.2 billion, up 35%", "24.2 billion up 35"),
             ("more than 5,000 trains", "more than 5000 trains"),
@@ -212,7 +237,11 @@ mod tests {
             ("Khorgos 霍尔果斯口岸", None, Lang::Zh),
         ];
         for (text, hint, expected) in cases {
-            assert_eq!(detect_lang(text, hint), expected, "detect_lang({text:?}, {hint:?})");
+            assert_eq!(
+                detect_lang(text, hint),
+                expected,
+                "detect_lang({text:?}, {hint:?})"
+            );
         }
     }
 }
