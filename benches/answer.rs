@@ -63,6 +63,15 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
+    // One benchmark per question: the median of these medians is the figure to track.
+    let mut each = c.benchmark_group("per_question");
+    for (n, question) in QUESTIONS.iter().enumerate() {
+        each.bench_function(format!("{n:02}"), |b| {
+            b.iter(|| engine.answer(black_box(question), Some(Lang::En)))
+        });
+    }
+    each.finish();
+
     c.bench_function("load_and_index", |b| {
         b.iter(|| Engine::load(Path::new("knowledge")).expect("loads"))
     });

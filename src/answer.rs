@@ -270,7 +270,7 @@ impl Engine {
 
     fn unknown(&self, question: &str, analysis: &Analysis, confidence: f32) -> Answer {
         let message = format!(
-            "I don't know: the articles I answer from don't cover that. I can tell you about {}.",
+            "I don't know: the articles I answer from don't cover that. I can tell you about: {}.",
             self.topic_list(analysis.lang)
         );
         self.message(
@@ -322,23 +322,20 @@ impl Engine {
 
     fn help_text(&self) -> String {
         format!(
-            "Ask me a question about Kazakhstan–China relations, for example “When did the visa-free regime start?”. I can tell you about {}.",
+            "Ask me a question about Kazakhstan–China relations, for example “When did the visa-free regime start?”. I can tell you about: {}.",
             self.topic_list(Lang::En)
         )
     }
 
+    /// The topics the bot knows, for "I don't know" and help replies: `Visa-free travel; Trade…`.
     fn topic_list(&self, lang: Lang) -> String {
-        let titles: Vec<String> = self
+        let titles: Vec<&str> = self
             .knowledge
             .topics
             .iter()
-            .map(|t| t.title.text(lang).to_lowercase())
+            .map(|t| t.title.text(lang))
             .collect();
-        match titles.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => String::new(),
-        }
+        titles.join("; ")
     }
 
     fn message(

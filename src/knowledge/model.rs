@@ -119,7 +119,7 @@ impl Source {
         let title = if self.title_given {
             format!("“{}”", self.title)
         } else {
-            format!("untitled report: {}", self.title)
+            format!("untitled — {}", self.title)
         };
         let inferred = if self.date_inferred {
             " (date inferred)"
