@@ -288,3 +288,67 @@ impl Index {
         scored
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::load_dir;
+
+    fn index() -> (Index, Knowledge) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        let knowledge = load_dir(&dir).expect("fixture loads");
+        (Index::new(&knowledge), knowledge)
+    }
+
+    fn best(index: &Index, knowledge: &Knowledge, question: &str) -> Option<(String, f32)> {
+        let scored = index.search(&index.analyze(question, None));
+        scored
+            .first()
+            .map(|s| (knowledge.intents[s.intent].id.clone(), s.score))
+    }
+
+    #[test]
+    fn scores_questions_against_phrasings() {
+        let (index, knowledge) = index();
+        // (question, expected best intent, lowest acceptable score, highest acceptable score)
+        let cases: [(&str, Option<&str>, f32, f32); 7] = [
+            (
+                "How many days without a visa?",
+                Some("visa-days"),
+                0.99,
+                1.0,
+            ),
+            ("visa days", Some("visa-days"), 0.9, 1.0),
+            ("days visa", Some("visa-days"), 0.9, 1.0),
+            ("freight trians", Some("train-count"), 0.6, 1.0),
+            ("visa for pizza lovers", Some("visa-days"), 0.0, 0.5),
+            ("pizza", None, 0.0, 0.0),
+            ("30", None, 0.0, 0.0),
+        ];
+        for (question, expected, low, high) in cases {
+            let found = best(&index, &knowledge, question);
+            assert_eq!(
+                found.as_ref().map(|(id, _)| id.as_str()),
+                expected,
+                "{question}"
+            );
+            let score = found.map_or(0.0, |(_, score)| score);
+            assert!(
+                (low..=high).contains(&score),
+                "{question}: score {score} not in {low}..={high}"
+            );
+        }
+    }
+
+    #[test]
+    fn scoring_is_deterministic() {
+        let (first, knowledge) = index();
+        let (second, _) = index();
+        for question in ["visa days", "freight trains visa", "trains"] {
+            let a = first.search(&first.analyze(question, None));
+            let b = second.search(&second.analyze(question, None));
+            assert_eq!(a, b, "{question}");
+            assert!(!a.is_empty() && a[0].intent < knowledge.intents.len());
+        }
+    }
+}
