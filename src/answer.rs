@@ -165,6 +165,46 @@ impl Engine {
         lines.join("\n")
     }
 
+    /// Up to `limit` answers for a question, best first: one per intent that scores at least
+    /// the "did you mean" threshold. For inline queries, where the user picks the one to send.
+    pub fn top_answers(&self, question: &str, hint: Option<Lang>, limit: usize) -> Vec<Answer> {
+        let trimmed = question.trim();
+        if trimmed.chars().count() > MAX_QUESTION_CHARS {
+            return Vec::new();
+        }
+        let analysis = self.index.analyze(trimmed, hint);
+        if !analysis.outside.is_empty() {
+            return Vec::new();
+        }
+        self.index
+            .search(&analysis)
+            .into_iter()
+            .take_while(|scored| scored.score >= SUGGEST_THRESHOLD)
+            .map(|scored| self.answer_scored(question, &analysis, scored))
+            .filter(|answer| answer.kind == Kind::Answered)
+            .take(limit)
+            .collect()
+    }
+
+    /// The overview answer of each topic, in the fact base's order.
+    pub fn topic_answers(&self, lang: Lang) -> Vec<Answer> {
+        let topics = &self.knowledge.topics;
+        topics
+            .iter()
+            .filter_map(|topic| self.answer_intent(&self.knowledge.intents[topic.intent].id, lang))
+            .collect()
+    }
+
+    /// The answer for a topic id (`visa`) or an intent id (`visa-start`): a topic command, a
+    /// button, or a `/start` link payload.
+    pub fn answer_topic(&self, id: &str, lang: Lang) -> Option<Answer> {
+        let knowledge = &self.knowledge;
+        match knowledge.topics.iter().find(|topic| topic.id == id) {
+            Some(topic) => self.answer_intent(&knowledge.intents[topic.intent].id, lang),
+            None => self.answer_intent(id, lang),
+        }
+    }
+
     /// The answer for an intent chosen directly (a topic command or a button), in `lang`.
     pub fn answer_intent(&self, id: &str, lang: Lang) -> Option<Answer> {
         let index = self

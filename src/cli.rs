@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::answer::Engine;
-use crate::config::Config;
+use crate::config::{self, Config, ServeConfig};
 use crate::console;
 use crate::knowledge::{self, Lang};
 
@@ -48,6 +48,8 @@ enum Command {
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
         lang: Option<Lang>,
     },
+    /// Run the Telegram bot (settings from the environment and .env; see .env.example)
+    Serve,
     /// Check a knowledge directory and list every problem as file:line: message
     Check {
         /// Directory to check (default: the knowledge directory)
@@ -65,6 +67,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let config = Config::resolve(cli.knowledge.clone());
     match cli.command {
         Command::Check { dir } => check(dir.as_deref().unwrap_or(&config.knowledge_dir)),
+        Command::Serve => serve(cli.knowledge),
         Command::Ask {
             json,
             explain,
@@ -160,6 +163,60 @@ fn load(dir: &Path) -> Option<Engine> {
                 eprintln!("run `kzcn-bot check {}` after fixing them", dir.display());
             }
             None
+        }
+    }
+}
+
+/// `serve`: validate settings and the knowledge base (failing fast with `file:line`), then run
+/// the bot until SIGTERM or SIGINT.
+fn serve(knowledge: Option<PathBuf>) -> ExitCode {
+    let config = match ServeConfig::resolve(knowledge) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(config::log_filter())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(config::DEFAULT_LOG_FILTER));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .init();
+    let Some(engine) = load(&config.knowledge_dir) else {
+        return ExitCode::FAILURE;
+    };
+    tracing::info!(
+        dir = %config.knowledge_dir.display(),
+        facts = engine.knowledge().fact_count(),
+        intents = engine.knowledge().intents.len(),
+        "knowledge loaded"
+    );
+    if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
+        tracing::warn!(
+            "cannot create DATA_DIR {}: {error}",
+            config.data_dir.display()
+        );
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(crate::bot::run(config, engine, crate::bot::stop_signal()));
+    // Background tasks (the rate limiter) must not hold the process open after a stop.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
         }
     }
 }

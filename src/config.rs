@@ -1,11 +1,38 @@
-//! Settings, resolved once from the command line and the environment. This is the only module
-//! that reads environment variables; everything else receives a validated `Config`.
+//! Settings, resolved once from the command line, the environment and a `.env` file. This is
+//! the only module that reads environment variables; everything else receives a validated
+//! `Config` or `ServeConfig`.
 
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+
+use url::Url;
 
 /// Where the knowledge base is when neither `--knowledge` nor `KNOWLEDGE_DIR` says.
 pub const DEFAULT_KNOWLEDGE_DIR: &str = "knowledge";
+/// Where the bot keeps its files when `DATA_DIR` is not set.
+pub const DEFAULT_DATA_DIR: &str = "data";
+/// Where the webhook listener binds when `WEBHOOK_LISTEN` is not set.
+pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
+/// The tracing filter when `RUST_LOG` is not set.
+pub const DEFAULT_LOG_FILTER: &str = "info";
 
+/// Loads `.env` from the working directory, if there is one; variables already set win.
+pub fn load_dotenv() {
+    // A missing .env is the normal case; a malformed one is reported when settings are read.
+    let _ = dotenvy::dotenv();
+}
+
+/// The tracing filter (`RUST_LOG`).
+pub fn log_filter() -> String {
+    std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned())
+}
+
+/// Settings every command needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub knowledge_dir: PathBuf,
@@ -14,13 +41,271 @@ pub struct Config {
 impl Config {
     /// `--knowledge DIR`, else `KNOWLEDGE_DIR`, else `./knowledge`.
     pub fn resolve(knowledge_arg: Option<PathBuf>) -> Config {
+        Config::from_vars(knowledge_arg, &|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(knowledge_arg: Option<PathBuf>, var: &dyn Fn(&str) -> Option<String>) -> Config {
         let knowledge_dir = knowledge_arg
-            .or_else(|| {
-                std::env::var_os("KNOWLEDGE_DIR")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
+            .or_else(|| non_empty(var("KNOWLEDGE_DIR")).map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from(DEFAULT_KNOWLEDGE_DIR));
         Config { knowledge_dir }
+    }
+}
+
+/// The bot token. Its `Debug` and `Display` never show it: it must not reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Where the webhook listener binds and what it tells Telegram.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub url: Url,
+    pub listen: SocketAddr,
+    pub secret: String,
+}
+
+/// Settings for `kzcn-bot serve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeConfig {
+    pub token: Token,
+    pub admins: BTreeSet<u64>,
+    pub knowledge_dir: PathBuf,
+    pub api_url: Option<Url>,
+    pub webhook: Option<Webhook>,
+    pub data_dir: PathBuf,
+}
+
+/// A setting that is missing or malformed, named so the fix is obvious.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "TELOXIDE_TOKEN is not set: put the token from @BotFather in the environment or in .env \
+         (to try the bot without Telegram, use `kzcn-bot ask \"…\"` or `kzcn-bot chat`)"
+    )]
+    MissingToken,
+    #[error(
+        "TELOXIDE_TOKEN does not look like a bot token (expected digits, a colon, then letters)"
+    )]
+    MalformedToken,
+    #[error("ADMIN_IDS: \"{0}\" is not a Telegram user id (expected numbers separated by commas)")]
+    BadAdminId(String),
+    #[error("{name}: \"{value}\" is not a valid URL: {reason}")]
+    BadUrl {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("WEBHOOK_LISTEN: \"{0}\" is not an address:port such as 0.0.0.0:8443")]
+    BadListen(String),
+    #[error(
+        "WEBHOOK_SECRET is required with WEBHOOK_URL: 1–256 characters of A–Z, a–z, 0–9, _ and -"
+    )]
+    MissingSecret,
+    #[error("WEBHOOK_SECRET may hold only 1–256 characters of A–Z, a–z, 0–9, _ and -")]
+    BadSecret,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parse_url(name: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let bad = |reason: String| ConfigError::BadUrl {
+        name,
+        value: value.to_owned(),
+        reason,
+    };
+    let url = Url::parse(value).map_err(|e| bad(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https".to_owned()));
+    }
+    Ok(url)
+}
+
+impl ServeConfig {
+    /// Reads and validates every setting of `serve`; the first problem is the error.
+    pub fn resolve(knowledge_arg: Option<PathBuf>) -> Result<ServeConfig, ConfigError> {
+        ServeConfig::from_vars(knowledge_arg, &|name| std::env::var(name).ok())
+    }
+
+    pub fn from_vars(
+        knowledge_arg: Option<PathBuf>,
+        var: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<ServeConfig, ConfigError> {
+        let token = non_empty(var("TELOXIDE_TOKEN")).ok_or(ConfigError::MissingToken)?;
+        let well_formed = token.split_once(':').is_some_and(|(id, secret)| {
+            !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !secret.is_empty()
+        });
+        if !well_formed || token.chars().any(char::is_whitespace) {
+            return Err(ConfigError::MalformedToken);
+        }
+        let mut admins = BTreeSet::new();
+        for item in non_empty(var("ADMIN_IDS")).unwrap_or_default().split(',') {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
+            admins.insert(
+                item.parse::<u64>()
+                    .map_err(|_| ConfigError::BadAdminId(item.to_owned()))?,
+            );
+        }
+        let api_url = non_empty(var("TELOXIDE_API_URL"))
+            .map(|v| parse_url("TELOXIDE_API_URL", &v))
+            .transpose()?;
+        let webhook = match non_empty(var("WEBHOOK_URL")) {
+            None => None,
+            Some(value) => {
+                let url = parse_url("WEBHOOK_URL", &value)?;
+                let listen_text = non_empty(var("WEBHOOK_LISTEN"))
+                    .unwrap_or_else(|| DEFAULT_WEBHOOK_LISTEN.to_owned());
+                let listen = listen_text
+                    .parse()
+                    .map_err(|_| ConfigError::BadListen(listen_text.clone()))?;
+                let secret = non_empty(var("WEBHOOK_SECRET")).ok_or(ConfigError::MissingSecret)?;
+                let valid = secret.len() <= 256
+                    && secret
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if !valid {
+                    return Err(ConfigError::BadSecret);
+                }
+                Some(Webhook {
+                    url,
+                    listen,
+                    secret,
+                })
+            }
+        };
+        Ok(ServeConfig {
+            token: Token(token),
+            admins,
+            knowledge_dir: Config::from_vars(knowledge_arg, var).knowledge_dir,
+            api_url,
+            webhook,
+            data_dir: non_empty(var("DATA_DIR"))
+                .map_or_else(|| PathBuf::from(DEFAULT_DATA_DIR), PathBuf::from),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    const TOKEN: (&str, &str) = ("TELOXIDE_TOKEN", "123456:ABC-def_ghi");
+
+    #[test]
+    fn reads_a_full_configuration() {
+        let config = ServeConfig::from_vars(
+            None,
+            &vars(&[
+                TOKEN,
+                ("ADMIN_IDS", " 42, 7 ,"),
+                ("KNOWLEDGE_DIR", "/srv/knowledge"),
+                ("TELOXIDE_API_URL", "http://127.0.0.1:8081/"),
+                ("WEBHOOK_URL", "https://bot.example.org/hook"),
+                ("WEBHOOK_LISTEN", "127.0.0.1:9000"),
+                ("WEBHOOK_SECRET", "s3cret_-X"),
+                ("DATA_DIR", "/var/lib/kzcn"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(config.admins, BTreeSet::from([7, 42]));
+        assert_eq!(config.knowledge_dir, PathBuf::from("/srv/knowledge"));
+        assert_eq!(config.api_url.unwrap().as_str(), "http://127.0.0.1:8081/");
+        let webhook = config.webhook.expect("webhook");
+        assert_eq!(webhook.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(webhook.secret, "s3cret_-X");
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/kzcn"));
+        assert!(
+            !format!("{:?}", config.token).contains("ABC"),
+            "the token must not be printable"
+        );
+    }
+
+    #[test]
+    fn defaults_apply_when_optional_settings_are_missing() {
+        let config =
+            ServeConfig::from_vars(Some(PathBuf::from("kb")), &vars(&[TOKEN])).expect("valid");
+        assert!(config.admins.is_empty() && config.webhook.is_none() && config.api_url.is_none());
+        assert_eq!(config.knowledge_dir, PathBuf::from("kb"));
+        assert_eq!(config.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+    }
+
+    #[test]
+    fn rejects_bad_settings_with_a_clear_error() {
+        let cases: [(&[(&str, &str)], ConfigError); 7] = [
+            (&[], ConfigError::MissingToken),
+            (
+                &[("TELOXIDE_TOKEN", "not a token")],
+                ConfigError::MalformedToken,
+            ),
+            (
+                &[TOKEN, ("ADMIN_IDS", "42,bob")],
+                ConfigError::BadAdminId("bob".into()),
+            ),
+            (
+                &[TOKEN, ("TELOXIDE_API_URL", "ftp://x")],
+                ConfigError::BadUrl {
+                    name: "TELOXIDE_API_URL",
+                    value: "ftp://x".into(),
+                    reason: "the scheme must be http or https".into(),
+                },
+            ),
+            (
+                &[TOKEN, ("WEBHOOK_URL", "https://a.example/h")],
+                ConfigError::MissingSecret,
+            ),
+            (
+                &[
+                    TOKEN,
+                    ("WEBHOOK_URL", "https://a.example/h"),
+                    ("WEBHOOK_SECRET", "no spaces"),
+                ],
+                ConfigError::BadSecret,
+            ),
+            (
+                &[
+                    TOKEN,
+                    ("WEBHOOK_URL", "https://a.example/h"),
+                    ("WEBHOOK_SECRET", "ok"),
+                    ("WEBHOOK_LISTEN", "nowhere"),
+                ],
+                ConfigError::BadListen("nowhere".into()),
+            ),
+        ];
+        for (pairs, expected) in cases {
+            assert_eq!(
+                ServeConfig::from_vars(None, &vars(pairs)),
+                Err(expected),
+                "{pairs:?}"
+            );
+        }
+        assert!(ConfigError::MissingToken
+            .to_string()
+            .contains("kzcn-bot ask"));
     }
 }

@@ -16,6 +16,7 @@
 //! fronts are thin shells, so tests and the console exercise exactly what the bot runs.
 
 pub mod answer;
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod console;

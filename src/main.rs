@@ -3,5 +3,6 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    kzcn_bot::config::load_dotenv();
     kzcn_bot::cli::run(kzcn_bot::cli::Cli::parse())
 }

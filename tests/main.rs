@@ -1,7 +1,9 @@
 //! All integration tests, compiled as one binary: the fact base against its articles, the
 //! evaluation set, and the command-line front run as a real process.
 
+mod bot;
 mod cli;
 mod eval;
 mod facts;
+mod fake_api;
 mod util;

@@ -121,3 +121,15 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A fresh copy of the real knowledge directory, for tests that edit it.
+pub fn knowledge_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kzcn-bot-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for entry in std::fs::read_dir(knowledge_dir()).expect("knowledge dir") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}

@@ -9,5 +9,5 @@ mod model;
 mod period;
 
 pub use loader::{load_dir, LoadError, Problem};
-pub use model::{Fact, Intent, Knowledge, Lang, Lexicon, PerLang, Source, Topic};
+pub use model::{Diff, Fact, Intent, Knowledge, Lang, Lexicon, PerLang, Source, Topic};
 pub use period::{Date, Period};

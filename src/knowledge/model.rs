@@ -207,3 +207,50 @@ impl Knowledge {
         self.sources.iter().find(|source| source.id == id)
     }
 }
+
+/// What changed between two versions of the fact base, by fact id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+impl Knowledge {
+    /// Facts added, removed and changed (text, sources or period) in `new` compared to `self`.
+    pub fn diff(&self, new: &Knowledge) -> Diff {
+        use std::collections::BTreeMap;
+        let facts = |knowledge: &Knowledge| -> BTreeMap<String, (PerLang<String>, Vec<String>, Option<String>)> {
+            knowledge
+                .intents
+                .iter()
+                .flat_map(|intent| &intent.facts)
+                .map(|fact| {
+                    let sources = fact.sources.iter().map(|&s| knowledge.sources[s].id.clone()).collect();
+                    (fact.id.clone(), (fact.text.clone(), sources, fact.period.as_ref().map(ToString::to_string)))
+                })
+                .collect()
+        };
+        let (old, new) = (facts(self), facts(new));
+        let mut diff = Diff::default();
+        for (id, fact) in &new {
+            match old.get(id) {
+                None => diff.added.push(id.clone()),
+                Some(previous) if previous != fact => diff.changed.push(id.clone()),
+                Some(_) => {}
+            }
+        }
+        diff.removed = old
+            .keys()
+            .filter(|id| !new.contains_key(*id))
+            .cloned()
+            .collect();
+        diff
+    }
+}

@@ -1,0 +1,230 @@
+//! Answers as Telegram messages: HTML with every piece of knowledge and user text escaped,
+//! split under Telegram's 4,096-character limit at paragraph boundaries, with suggestion and
+//! related-topic buttons.
+
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use crate::answer::{Answer, Suggestion};
+use crate::knowledge::Knowledge;
+
+/// Telegram's limit on one message, in UTF-16 code units.
+pub const MESSAGE_LIMIT: usize = 4096;
+/// Buttons under one answer.
+const MAX_BUTTONS: usize = 4;
+
+/// Escapes the three characters Telegram's HTML mode gives meaning to.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The plain text of an HTML message: tags dropped, entities decoded. Sent when Telegram
+/// refuses the HTML, so a reply never fails for its formatting.
+pub fn to_plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The answer as HTML message texts, each within the limit.
+pub fn answer_html(answer: &Answer) -> Vec<String> {
+    let mut blocks: Vec<String> = answer.paragraphs.iter().map(|p| escape(p)).collect();
+    match answer.sources.as_slice() {
+        [] => {}
+        [only] => blocks.push(format!("<i>Source: {}</i>", escape(&only.citation))),
+        many => {
+            let lines: Vec<String> = many
+                .iter()
+                .enumerate()
+                .map(|(n, s)| format!("[{}] {}", n + 1, escape(&s.citation)))
+                .collect();
+            blocks.push(format!("<i>Sources:\n{}</i>", lines.join("\n")));
+        }
+    }
+    split(&blocks.join("\n\n"), MESSAGE_LIMIT)
+}
+
+/// Buttons for what to ask next: "did you mean" candidates, else related topics.
+pub fn keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
+    let offers: &[Suggestion] = if answer.suggestions.is_empty() {
+        &answer.related
+    } else {
+        &answer.suggestions
+    };
+    buttons(
+        offers
+            .iter()
+            .take(MAX_BUTTONS)
+            .map(|s| (s.title.clone(), format!("i:{}", s.intent))),
+    )
+}
+
+/// One button per topic, for `/start` and `/topics`.
+pub fn topic_keyboard(knowledge: &Knowledge) -> Option<InlineKeyboardMarkup> {
+    buttons(knowledge.topics.iter().map(|t| {
+        (
+            t.title.text(crate::knowledge::Lang::En).to_owned(),
+            format!("t:{}", t.id),
+        )
+    }))
+}
+
+fn buttons(items: impl Iterator<Item = (String, String)>) -> Option<InlineKeyboardMarkup> {
+    // Callback data is limited to 64 bytes; ids are short, but a long one must not break a reply.
+    let rows: Vec<Vec<InlineKeyboardButton>> = items
+        .filter(|(_, data)| data.len() <= 64)
+        .map(|(title, data)| vec![InlineKeyboardButton::callback(title, data)])
+        .collect();
+    (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// Splits `text` into pieces of at most `limit` UTF-16 units, at paragraph breaks where it
+/// can, else at line breaks, else at spaces, else anywhere outside an HTML entity.
+pub fn split(text: &str, limit: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    for block in split_blocks(text, limit) {
+        let joined = if current.is_empty() {
+            block.clone()
+        } else {
+            format!("{current}\n\n{block}")
+        };
+        if utf16_len(&joined) <= limit {
+            current = joined;
+        } else {
+            if !current.is_empty() {
+                pieces.push(std::mem::take(&mut current));
+            }
+            current = block;
+        }
+    }
+    if !current.is_empty() || pieces.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// Paragraphs, each cut further until it fits.
+fn split_blocks(text: &str, limit: usize) -> Vec<String> {
+    let mut blocks = Vec::new();
+    for paragraph in text.split("\n\n") {
+        if utf16_len(paragraph) <= limit {
+            blocks.push(paragraph.to_owned());
+            continue;
+        }
+        let mut rest = paragraph;
+        while utf16_len(rest) > limit {
+            let cut = cut_point(rest, limit);
+            blocks.push(rest[..cut].trim_end().to_owned());
+            rest = rest[cut..].trim_start();
+        }
+        if !rest.is_empty() {
+            blocks.push(rest.to_owned());
+        }
+    }
+    blocks
+}
+
+/// The byte index to cut `text` at so the head fits in `limit` UTF-16 units.
+fn cut_point(text: &str, limit: usize) -> usize {
+    let mut units = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > limit {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    let head = &text[..end];
+    let at = head
+        .rfind('\n')
+        .or_else(|| head.rfind(' '))
+        .filter(|&i| i > 0)
+        .unwrap_or(end);
+    // Never cut inside an entity such as "&amp;".
+    match head[..at].rfind('&') {
+        Some(amp) if !head[amp..at].contains(';') && at - amp < 8 && amp > 0 => amp,
+        _ => at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_html_and_restores_plain_text() {
+        let cases = [
+            ("<b>visa</b> & co", "&lt;b&gt;visa&lt;/b&gt; &amp; co"),
+            ("plain", "plain"),
+            ("a < b > c", "a &lt; b &gt; c"),
+        ];
+        for (text, html) in cases {
+            assert_eq!(escape(text), html);
+            assert_eq!(to_plain(&escape(text)), text);
+        }
+        assert_eq!(to_plain("<i>Source: A &amp; B</i>"), "Source: A & B");
+    }
+
+    #[test]
+    fn splits_long_text_at_paragraphs_within_the_limit() {
+        let paragraph = "word ".repeat(300); // 1,500 characters
+        let text = vec![paragraph.trim_end(); 6].join("\n\n");
+        let pieces = split(&text, MESSAGE_LIMIT);
+        assert_eq!(pieces.len(), 3, "two paragraphs fit per message");
+        for piece in &pieces {
+            assert!(utf16_len(piece) <= MESSAGE_LIMIT);
+            assert!(!piece.starts_with('\n') && !piece.ends_with('\n'));
+        }
+        assert_eq!(pieces.join("\n\n"), text, "nothing is lost");
+    }
+
+    #[test]
+    fn splits_one_huge_paragraph_without_breaking_entities() {
+        let text = "&amp;".repeat(2000); // 10,000 characters, no spaces
+        let pieces = split(&text, MESSAGE_LIMIT);
+        assert!(pieces.len() >= 3);
+        for piece in &pieces {
+            assert!(utf16_len(piece) <= MESSAGE_LIMIT);
+            assert!(
+                piece.starts_with("&amp;") && piece.ends_with("&amp;"),
+                "cut inside an entity"
+            );
+        }
+        assert_eq!(pieces.concat(), text);
+    }
+
+    #[test]
+    fn counts_the_limit_in_utf16_units() {
+        let text = "签".repeat(5000);
+        let pieces = split(&text, MESSAGE_LIMIT);
+        assert_eq!(
+            pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
+            vec![4096, 904]
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! The Telegram handlers, run in-process against the fake Bot API: every command and chat
+//! type, buttons, inline mode, admin reload, and how sending copes with Telegram's errors.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use kzcn_bot::config::ServeConfig;
+use kzcn_bot::Engine;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+use crate::fake_api::{update, FakeApi, Fault, BOT_USERNAME, TOKEN};
+use crate::util::{knowledge_copy, knowledge_dir};
+
+const USER: i64 = 1001;
+const ADMIN: i64 = 4242;
+const GROUP: i64 = -100_777;
+
+struct Running {
+    api: FakeApi,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        result
+            .expect("the bot stops within 10 s")
+            .expect("task joins")
+            .expect("bot ran cleanly");
+    }
+}
+
+async fn start_bot(dir: PathBuf) -> Running {
+    let api = FakeApi::start().await;
+    let url = api.url();
+    let dir_text = dir.display().to_string();
+    let vars = move |name: &str| -> Option<String> {
+        match name {
+            "TELOXIDE_TOKEN" => Some(TOKEN.to_owned()),
+            "TELOXIDE_API_URL" => Some(url.clone()),
+            "ADMIN_IDS" => Some(ADMIN.to_string()),
+            "KNOWLEDGE_DIR" => Some(dir_text.clone()),
+            _ => None,
+        }
+    };
+    let config = ServeConfig::from_vars(None, &vars).expect("test settings are valid");
+    let engine = Engine::load(&dir).expect("knowledge loads");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(kzcn_bot::bot::run(config, engine, async move {
+        let _ = stopped.await;
+    }));
+    Running {
+        api,
+        stop: Some(stop),
+        task,
+    }
+}
+
+fn text(message: &Value) -> &str {
+    message["text"].as_str().unwrap_or_default()
+}
+
+fn buttons(message: &Value) -> Vec<String> {
+    message["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .map(|button| {
+            button["callback_data"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_question_gets_an_html_answer_with_sources_and_buttons() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api.push(update::private_text(
+        USER,
+        "When did the visa-free regime start?",
+    ));
+    let sent = bot.api.messages_to(USER, 1).await;
+    let message = &sent[0];
+    assert!(text(message).contains("10 November 2023"), "{message}");
+    assert!(text(message).contains("<i>Sources:"), "{message}");
+    assert_eq!(message["parse_mode"], "HTML");
+    assert!(
+        message.get("reply_parameters").is_none(),
+        "no quoting in a private chat"
+    );
+    assert!(
+        buttons(message).iter().any(|b| b.starts_with("i:")),
+        "related topics as buttons: {message}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_private_command_answers() {
+    let bot = start_bot(knowledge_dir()).await;
+    let cases: [(&str, &str); 13] = [
+        ("/start", "Hello!"),
+        ("/start visa", "visa"),
+        ("/help", "/ask"),
+        ("/ask trade 2022", "24.2"),
+        ("/ask", "/ask When did the visa-free regime start?"),
+        ("/visa", "30 calendar days"),
+        ("/trade", "billion"),
+        ("/tourism", "Tourism"),
+        ("/border", "Khorgos"),
+        ("/energy", "Shymkent"),
+        ("/topics", "Visa-free travel"),
+        ("/sources", "China Daily"),
+        ("/about", "facts from 5 news articles"),
+    ];
+    for (n, (command, expected)) in cases.iter().enumerate() {
+        let user = USER + 100 + n as i64;
+        bot.api.push(update::private_text(user, command));
+        let sent = bot.api.messages_to(user, 1).await;
+        assert!(
+            text(&sent[0]).contains(expected),
+            "{command}: expected {expected:?} in {}",
+            sent[0]
+        );
+    }
+    let start = &bot.api.messages_to(USER + 100, 1).await[0];
+    assert!(
+        buttons(start).iter().any(|b| b == "t:visa"),
+        "/start offers topic buttons: {start}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_message() {
+    let bot = start_bot(knowledge_dir()).await;
+    let cases: [(i64, Value, &str); 4] = [
+        (USER + 1, update::private_photo(USER + 1), "only read text"),
+        (
+            USER + 2,
+            update::private_text(USER + 2, "/nonsense"),
+            "/help",
+        ),
+        (
+            USER + 3,
+            update::private_text(USER + 3, &"visa ".repeat(800)),
+            "too long",
+        ),
+        (
+            USER + 4,
+            update::private_text(
+                USER + 4,
+                "<b>how long</b> can I stay without a <i>visa</i>?",
+            ),
+            "30 calendar days",
+        ),
+    ];
+    for (user, update, expected) in cases {
+        bot.api.push(update);
+        let sent = bot.api.messages_to(user, 1).await;
+        assert!(
+            text(&sent[0]).contains(expected),
+            "expected {expected:?} in {}",
+            sent[0]
+        );
+        assert!(
+            !text(&sent[0]).contains("<b>how"),
+            "user HTML must never come back unescaped"
+        );
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_get_answers_only_when_the_bot_is_addressed() {
+    let bot = start_bot(knowledge_dir()).await;
+    let mention = format!("@{BOT_USERNAME}");
+    let answered: [(Value, &str); 5] = [
+        (
+            update::group_text(GROUP, USER, 11, &format!("/ask{mention} trade 2022")),
+            "24.2",
+        ),
+        (
+            update::group_text(
+                GROUP - 1,
+                USER,
+                12,
+                "/ask when did the visa-free regime start",
+            ),
+            "10 November 2023",
+        ),
+        (
+            update::group_text(GROUP - 2, USER, 13, &format!("/visa{mention}")),
+            "30 calendar days",
+        ),
+        (
+            update::group_reply_to_bot(GROUP - 3, USER, 14, "and how many days in total per 180?"),
+            "90",
+        ),
+        (
+            update::group_text(
+                GROUP - 4,
+                USER,
+                15,
+                &format!("{mention} who is Ding Xuexiang"),
+            ),
+            "Vice Premier",
+        ),
+    ];
+    for (n, (update, expected)) in answered.iter().enumerate() {
+        let chat = GROUP - n as i64;
+        bot.api.push(update.clone());
+        let sent = bot.api.messages_to(chat, 1).await;
+        assert!(
+            text(&sent[0]).contains(expected),
+            "expected {expected:?} in {}",
+            sent[0]
+        );
+        assert_eq!(
+            sent[0]["reply_parameters"]["message_id"],
+            json!(11 + n as i64),
+            "replies to the asker"
+        );
+    }
+    let silent_chat = GROUP - 50;
+    for chatter in [
+        "morning all",
+        "what about the visa-free regime?",
+        "/ask@other_bot trade 2022",
+        "/nonsense",
+        "/visa@other_bot",
+    ] {
+        bot.api
+            .push(update::group_text(silent_chat, USER, 20, chatter));
+    }
+    bot.api
+        .push(update::group_text(GROUP - 51, USER, 21, "/ask"));
+    let how = bot.api.messages_to(GROUP - 51, 1).await;
+    assert!(
+        text(&how[0]).contains("/ask When did the visa-free regime start?"),
+        "{}",
+        how[0]
+    );
+    assert!(
+        bot.api.quiet_period(silent_chat).await.is_empty(),
+        "the bot must stay quiet on group chatter"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suggestion_button_answers_that_topic_and_clears_the_spinner() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api
+        .push(update::callback(USER, USER, "i:visa-cumulative-limit"));
+    let sent = bot.api.messages_to(USER, 1).await;
+    assert!(text(&sent[0]).contains("180"), "{}", sent[0]);
+    let answered = bot.api.calls("answerCallbackQuery");
+    assert_eq!(answered.len(), 1);
+    assert_eq!(
+        answered[0].body["callback_query_id"],
+        format!("cb-{USER}-i:visa-cumulative-limit")
+    );
+    // A stale button still gets its spinner cleared.
+    bot.api
+        .push(update::callback(USER + 1, USER + 1, "i:no-such-intent"));
+    bot.api
+        .wait_for(2, Duration::from_secs(10), |c| {
+            c.method == "answerCallbackQuery"
+        })
+        .await;
+    assert!(bot.api.quiet_period(USER + 1).await.is_empty());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_queries_return_up_to_five_answers_with_sources() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api.push(update::inline(USER, "visa free days"));
+    bot.api.push(update::inline(USER + 1, ""));
+    let calls = bot
+        .api
+        .wait_for(2, Duration::from_secs(10), |c| {
+            c.method == "answerInlineQuery"
+        })
+        .await;
+    for call in &calls {
+        let results = call.body["results"].as_array().expect("results");
+        assert!(!results.is_empty() && results.len() <= 5, "{}", call.body);
+        for result in results {
+            assert_eq!(result["type"], "article");
+            let message = result["input_message_content"]["message_text"]
+                .as_str()
+                .unwrap();
+            assert!(message.contains("Source"), "{message}");
+        }
+    }
+    let empty = calls
+        .iter()
+        .find(|c| c.body["inline_query_id"] == format!("iq-{}", USER + 1))
+        .unwrap();
+    assert_eq!(
+        empty.body["results"][0]["id"], "visa-overview",
+        "an empty query lists the main topics"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_reload_the_knowledge_base_and_a_broken_file_keeps_the_old_one() {
+    let dir = knowledge_copy("reload-inprocess");
+    let bot = start_bot(dir.clone()).await;
+
+    bot.api.push(update::private_text(USER, "/reload"));
+    let refused = bot.api.messages_to(USER, 1).await;
+    assert!(
+        text(&refused[0]).contains("only the bot's admins"),
+        "{}",
+        refused[0]
+    );
+
+    let visa = std::fs::read_to_string(dir.join("visa.toml")).unwrap();
+    std::fs::write(
+        dir.join("visa.toml"),
+        visa.replace("30 calendar days", "thirty calendar days"),
+    )
+    .unwrap();
+    bot.api.push(update::private_text(ADMIN, "/reload"));
+    let reloaded = bot.api.messages_to(ADMIN, 1).await;
+    assert!(
+        text(&reloaded[0]).contains("Knowledge reloaded") && text(&reloaded[0]).contains("changed"),
+        "{}",
+        reloaded[0]
+    );
+    bot.api.push(update::private_text(
+        USER + 1,
+        "how long can one visa-free stay last",
+    ));
+    assert!(text(&bot.api.messages_to(USER + 1, 1).await[0]).contains("thirty calendar days"));
+
+    std::fs::write(
+        dir.join("trade.toml"),
+        "[[intent]]\nid = \"broken\nnot toml",
+    )
+    .unwrap();
+    bot.api.push(update::private_text(ADMIN, "/reload"));
+    let failed = bot.api.messages_to(ADMIN, 2).await;
+    assert!(
+        text(&failed[1]).contains("Reload failed") && text(&failed[1]).contains("trade.toml:"),
+        "{}",
+        failed[1]
+    );
+    bot.api.push(update::private_text(USER + 2, "trade 2022"));
+    assert!(
+        text(&bot.api.messages_to(USER + 2, 1).await[0]).contains("24.2"),
+        "the old base keeps serving"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telegram_errors_are_retried_without_losing_the_reply() {
+    let bot = start_bot(knowledge_dir()).await;
+
+    bot.api.fail_next("sendMessage", Fault::RetryAfter(1));
+    let asked = Instant::now();
+    bot.api.push(update::private_text(USER, "trade 2022"));
+    let calls = bot
+        .api
+        .wait_for(2, Duration::from_secs(15), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(USER)
+        })
+        .await;
+    assert!(
+        calls[1].at.duration_since(calls[0].at) >= Duration::from_millis(900),
+        "retry_after must be honoured"
+    );
+    assert!(asked.elapsed() >= Duration::from_secs(1));
+
+    // teloxide itself pauses 10 s after a 5xx before reporting it; one is enough to test.
+    bot.api.fail_next("sendMessage", Fault::ServerError);
+    bot.api.push(update::private_text(USER + 1, "trade 2022"));
+    let calls = bot
+        .api
+        .wait_for(2, Duration::from_secs(30), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(USER + 1)
+        })
+        .await;
+    assert!(text(&calls[1].body).contains("24.2"));
+
+    bot.api.fail_next("sendMessage", Fault::BadHtml);
+    bot.api.push(update::private_text(USER + 2, "trade 2022"));
+    let calls = bot
+        .api
+        .wait_for(2, Duration::from_secs(15), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(USER + 2)
+        })
+        .await;
+    assert!(
+        calls[1].body.get("parse_mode").is_none(),
+        "the fallback is plain text"
+    );
+    assert!(
+        text(&calls[1].body).contains("24.2") && !text(&calls[1].body).contains("<i>"),
+        "{}",
+        calls[1].body
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_answers_are_split_under_the_message_limit() {
+    let dir = knowledge_copy("long-answer");
+    let long = "Kazakhstan and China met. ".repeat(120); // ~3,100 characters per fact
+    let extra = format!(
+        "[[intent]]\nid = \"long-test\"\ntopic = \"visa\"\ntitle.en = \"Long\"\nkeywords.en = [\"zzlongtest\"]\n\
+         [[intent.fact]]\nid = \"long-1\"\ntext.en = \"{long}\"\nsources = [\"kazinform\"]\n\
+         [[intent.fact]]\nid = \"long-2\"\ntext.en = \"{long}\"\nsources = [\"kazinform\"]\n"
+    );
+    std::fs::write(dir.join("zz_long.toml"), extra).unwrap();
+    let bot = start_bot(dir).await;
+    bot.api.push(update::private_text(USER, "zzlongtest"));
+    let sent = bot.api.messages_to(USER, 2).await;
+    for message in &sent {
+        assert!(text(message).encode_utf16().count() <= 4096);
+    }
+    assert!(
+        text(&sent[1]).contains("Source"),
+        "the sources close the last piece"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_menus_are_set_for_private_chats_and_groups() {
+    let bot = start_bot(knowledge_dir()).await;
+    let calls = bot
+        .api
+        .wait_for(2, Duration::from_secs(10), |c| c.method == "setMyCommands")
+        .await;
+    let scopes: Vec<&str> = calls
+        .iter()
+        .map(|c| c.body["scope"]["type"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        scopes.contains(&"all_private_chats") && scopes.contains(&"all_group_chats"),
+        "{scopes:?}"
+    );
+    let group = calls
+        .iter()
+        .find(|c| c.body["scope"]["type"] == "all_group_chats")
+        .unwrap();
+    let names: Vec<&str> = group.body["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["command"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"ask") && !names.contains(&"reload"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().all(|n| !n.starts_with('/')),
+        "Telegram wants command names without the slash"
+    );
+    bot.stop().await;
+}

@@ -1,0 +1,387 @@
+//! A fake Telegram Bot API server on loopback, for the bot's tests. It speaks the Bot API's
+//! JSON (`getMe`, `getUpdates` with long polling and offsets, `sendMessage`, `setMyCommands`,
+//! `answerCallbackQuery`, `answerInlineQuery`, `editMessageText`, `setWebhook`,
+//! `deleteWebhook`), records every call, and can be told to fail a method (429 with
+//! `retry_after`, 5xx, refused HTML) to test how the bot copes.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+pub const TOKEN: &str = "123456789:TEST-token_secret_value";
+pub const BOT_ID: i64 = 123456789;
+pub const BOT_USERNAME: &str = "kzcn_test_bot";
+
+/// One recorded API call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub body: Value,
+    pub at: Instant,
+}
+
+/// A failure to inject into the next call of a method.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// 429 Too Many Requests with `retry_after` seconds.
+    RetryAfter(u64),
+    /// 502 Bad Gateway.
+    ServerError,
+    /// 400: Telegram could not parse the HTML.
+    BadHtml,
+}
+
+#[derive(Default)]
+struct Inner {
+    updates: Vec<Value>,
+    next_update_id: i64,
+    /// Updates below this id have been confirmed by the bot (offset semantics).
+    confirmed: i64,
+    calls: Vec<Call>,
+    faults: VecDeque<(String, Fault)>,
+    next_message_id: i64,
+}
+
+#[derive(Clone)]
+pub struct FakeApi {
+    pub addr: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+    changed: Arc<Notify>,
+}
+
+impl FakeApi {
+    /// Starts the server on 127.0.0.1 with a free port.
+    pub async fn start() -> FakeApi {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("address");
+        let inner = Arc::new(Mutex::new(Inner {
+            next_update_id: 1,
+            next_message_id: 1000,
+            ..Inner::default()
+        }));
+        let api = FakeApi {
+            addr,
+            inner,
+            changed: Arc::new(Notify::new()),
+        };
+        let app = Router::new()
+            .route("/{token}/{method}", any(handle))
+            .with_state(api.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("fake API serves") });
+        api
+    }
+
+    /// The base URL to give the bot as `TELOXIDE_API_URL`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Queues an update (its `update_id` is filled in); returns the id.
+    pub fn push(&self, mut update: Value) -> i64 {
+        let id = {
+            let mut inner = self.inner.lock().unwrap();
+            let id = inner.next_update_id;
+            inner.next_update_id += 1;
+            update["update_id"] = json!(id);
+            inner.updates.push(update);
+            id
+        };
+        self.changed.notify_waiters();
+        id
+    }
+
+    pub fn fail_next(&self, method: &str, fault: Fault) {
+        self.inner
+            .lock()
+            .unwrap()
+            .faults
+            .push_back((method.to_owned(), fault));
+    }
+
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        self.inner
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Updates with a lower id than this have been confirmed as handled by the bot.
+    pub fn confirmed_below(&self) -> i64 {
+        self.inner.lock().unwrap().confirmed
+    }
+
+    /// Waits until `count` calls satisfy `matches`, or panics after `timeout`.
+    pub async fn wait_for(
+        &self,
+        count: usize,
+        timeout: Duration,
+        matches: impl Fn(&Call) -> bool,
+    ) -> Vec<Call> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let found: Vec<Call> = self
+                .inner
+                .lock()
+                .unwrap()
+                .calls
+                .iter()
+                .filter(|c| matches(c))
+                .cloned()
+                .collect();
+            if found.len() >= count {
+                return found;
+            }
+            if Instant::now() > deadline {
+                let all: Vec<String> = self
+                    .inner
+                    .lock()
+                    .unwrap()
+                    .calls
+                    .iter()
+                    .map(|c| format!("{} {}", c.method, c.body))
+                    .collect();
+                panic!(
+                    "timed out waiting for {count} matching calls; got {}. All calls:\n{}",
+                    found.len(),
+                    all.join("\n")
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Messages sent to `chat`, waiting until there are `count` of them.
+    pub async fn messages_to(&self, chat: i64, count: usize) -> Vec<Value> {
+        self.wait_for(count, Duration::from_secs(15), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(chat)
+        })
+        .await
+        .into_iter()
+        .map(|c| c.body)
+        .collect()
+    }
+
+    /// Gives the bot time to (wrongly) answer, then returns what it sent to `chat`.
+    pub async fn quiet_period(&self, chat: i64) -> Vec<Value> {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        self.calls("sendMessage")
+            .into_iter()
+            .filter(|c| c.body["chat_id"] == json!(chat))
+            .map(|c| c.body)
+            .collect()
+    }
+}
+
+fn ok(result: Value) -> Response {
+    Json(json!({"ok": true, "result": result})).into_response()
+}
+
+fn error(status: StatusCode, description: &str, parameters: Option<Value>) -> Response {
+    let mut body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
+    if let Some(parameters) = parameters {
+        body["parameters"] = parameters;
+    }
+    (status, Json(body)).into_response()
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "KZCN", "username": BOT_USERNAME})
+}
+
+fn chat_of(id: i64) -> Value {
+    if id > 0 {
+        json!({"id": id, "type": "private", "first_name": "Tester"})
+    } else {
+        json!({"id": id, "type": "supergroup", "title": "Test group"})
+    }
+}
+
+async fn handle(
+    State(api): State<FakeApi>,
+    Path((token, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    if token != format!("bot{TOKEN}") {
+        return error(StatusCode::UNAUTHORIZED, "Unauthorized", None);
+    }
+    // Method names are case-insensitive in the Bot API (teloxide sends `SendMessage`).
+    let method = lower_camel(&method);
+    let body: Value = if body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&body).unwrap_or(json!({}))
+    };
+    let fault = {
+        let mut inner = api.inner.lock().unwrap();
+        if method != "getUpdates" {
+            inner.calls.push(Call {
+                method: method.clone(),
+                body: body.clone(),
+                at: Instant::now(),
+            });
+        }
+        let position = inner.faults.iter().position(|(m, _)| *m == method);
+        position
+            .and_then(|i| inner.faults.remove(i))
+            .map(|(_, fault)| fault)
+    };
+    match fault {
+        Some(Fault::RetryAfter(seconds)) => {
+            let description = format!("Too Many Requests: retry after {seconds}");
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                &description,
+                Some(json!({"retry_after": seconds})),
+            );
+        }
+        Some(Fault::ServerError) => return error(StatusCode::BAD_GATEWAY, "Bad Gateway", None),
+        Some(Fault::BadHtml) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0",
+                None,
+            )
+        }
+        None => {}
+    }
+    match method.as_str() {
+        "getMe" => {
+            let mut me = bot_user();
+            for (key, value) in [
+                ("can_join_groups", true),
+                ("can_read_all_group_messages", false),
+                ("supports_inline_queries", true),
+                ("can_connect_to_business", false),
+                ("has_main_web_app", false),
+            ] {
+                me[key] = json!(value);
+            }
+            ok(me)
+        }
+        "getUpdates" => get_updates(&api, &body).await,
+        "sendMessage" => {
+            let chat = body["chat_id"].as_i64().unwrap_or_default();
+            let id = {
+                let mut inner = api.inner.lock().unwrap();
+                inner.next_message_id += 1;
+                inner.next_message_id
+            };
+            ok(json!({
+                "message_id": id, "date": 0, "chat": chat_of(chat), "from": bot_user(),
+                "text": body["text"].as_str().unwrap_or_default(),
+            }))
+        }
+        "editMessageText" => {
+            let chat = body["chat_id"].as_i64().unwrap_or_default();
+            ok(json!({
+                "message_id": body["message_id"], "date": 0, "chat": chat_of(chat), "from": bot_user(),
+                "text": body["text"].as_str().unwrap_or_default(),
+            }))
+        }
+        "setMyCommands"
+        | "deleteMyCommands"
+        | "setWebhook"
+        | "deleteWebhook"
+        | "answerCallbackQuery"
+        | "answerInlineQuery" => ok(json!(true)),
+        _ => error(StatusCode::NOT_FOUND, "Not Found: method not found", None),
+    }
+}
+
+fn lower_camel(method: &str) -> String {
+    let mut chars = method.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Long polling: returns updates at or above `offset`, waiting up to `timeout` seconds for one.
+async fn get_updates(api: &FakeApi, body: &Value) -> Response {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let limit = body["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
+    let timeout = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0).min(30));
+    let deadline = Instant::now() + timeout;
+    loop {
+        let notified = api.changed.notified();
+        let pending: Vec<Value> = {
+            let mut inner = api.inner.lock().unwrap();
+            inner.confirmed = inner.confirmed.max(offset);
+            inner
+                .updates
+                .iter()
+                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
+                .take(limit)
+                .cloned()
+                .collect()
+        };
+        if !pending.is_empty() || Instant::now() >= deadline {
+            return ok(Value::Array(pending));
+        }
+        let _ = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), notified)
+            .await;
+    }
+}
+
+/// Builders for the updates Telegram would send.
+pub mod update {
+    use serde_json::{json, Value};
+
+    use super::{chat_of, BOT_ID};
+
+    fn user(id: i64) -> Value {
+        json!({"id": id, "is_bot": false, "first_name": "User", "language_code": "en"})
+    }
+
+    pub fn private_text(user_id: i64, text: &str) -> Value {
+        json!({"message": {"message_id": 1, "date": 0, "chat": chat_of(user_id), "from": user(user_id), "text": text}})
+    }
+
+    pub fn private_photo(user_id: i64) -> Value {
+        json!({"message": {"message_id": 2, "date": 0, "chat": chat_of(user_id), "from": user(user_id),
+            "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]}})
+    }
+
+    pub fn group_text(chat_id: i64, user_id: i64, message_id: i64, text: &str) -> Value {
+        json!({"message": {"message_id": message_id, "date": 0, "chat": chat_of(chat_id), "from": user(user_id), "text": text}})
+    }
+
+    /// A group message replying to a message of the bot.
+    pub fn group_reply_to_bot(chat_id: i64, user_id: i64, message_id: i64, text: &str) -> Value {
+        let mut update = group_text(chat_id, user_id, message_id, text);
+        update["message"]["reply_to_message"] = json!({
+            "message_id": message_id - 1, "date": 0, "chat": chat_of(chat_id),
+            "from": {"id": BOT_ID, "is_bot": true, "first_name": "KZCN", "username": super::BOT_USERNAME},
+            "text": "an earlier answer"
+        });
+        update
+    }
+
+    pub fn callback(user_id: i64, chat_id: i64, data: &str) -> Value {
+        json!({"callback_query": {
+            "id": format!("cb-{user_id}-{data}"), "from": user(user_id), "chat_instance": "ci", "data": data,
+            "message": {"message_id": 77, "date": 0, "chat": chat_of(chat_id),
+                "from": {"id": BOT_ID, "is_bot": true, "first_name": "KZCN"}, "text": "earlier answer"}
+        }})
+    }
+
+    pub fn inline(user_id: i64, query: &str) -> Value {
+        json!({"inline_query": {"id": format!("iq-{user_id}"), "from": user(user_id), "query": query, "offset": ""}})
+    }
+}
