@@ -174,3 +174,19 @@ fn answer_text_copies_no_sentence_of_the_articles() {
     }
     assert!(copied.is_empty(), "{}", copied.join("\n"));
 }
+
+#[test]
+fn reload_diff_names_added_removed_and_changed_facts() {
+    let old = engine().knowledge().clone();
+    let mut new = old.clone();
+    new.intents[0].facts[0].text.en = Some("Changed text.".to_owned());
+    let removed = new.intents[1].facts.remove(0);
+    let mut added = new.intents[2].facts[0].clone();
+    added.id = "brand-new-fact".to_owned();
+    new.intents[2].facts.push(added);
+    let diff = old.diff(&new);
+    assert_eq!(diff.changed, vec![old.intents[0].facts[0].id.clone()]);
+    assert_eq!(diff.removed, vec![removed.id]);
+    assert_eq!(diff.added, vec!["brand-new-fact".to_owned()]);
+    assert!(old.diff(&old).is_empty());
+}

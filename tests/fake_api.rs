@@ -212,9 +212,32 @@ fn chat_of(id: i64) -> Value {
     }
 }
 
+/// The text fields of a multipart/form-data body (teloxide sends `setWebhook` this way).
+fn multipart_fields(body: &[u8], boundary: &str) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.trim_end_matches("\r\n");
+        let parsed = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
+        fields.insert(name.to_owned(), parsed);
+    }
+    Value::Object(fields)
+}
+
 async fn handle(
     State(api): State<FakeApi>,
     Path((token, method)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
     if token != format!("bot{TOKEN}") {
@@ -222,20 +245,24 @@ async fn handle(
     }
     // Method names are case-insensitive in the Bot API (teloxide sends `SendMessage`).
     let method = lower_camel(&method);
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let body: Value = if body.is_empty() {
         json!({})
+    } else if let Some(boundary) = content_type.split("boundary=").nth(1) {
+        multipart_fields(&body, boundary.trim_matches('"'))
     } else {
         serde_json::from_slice(&body).unwrap_or(json!({}))
     };
     let fault = {
         let mut inner = api.inner.lock().unwrap();
-        if method != "getUpdates" {
-            inner.calls.push(Call {
-                method: method.clone(),
-                body: body.clone(),
-                at: Instant::now(),
-            });
-        }
+        inner.calls.push(Call {
+            method: method.clone(),
+            body: body.clone(),
+            at: Instant::now(),
+        });
         let position = inner.faults.iter().position(|(m, _)| *m == method);
         position
             .and_then(|i| inner.faults.remove(i))
@@ -322,11 +349,14 @@ async fn get_updates(api: &FakeApi, body: &Value) -> Response {
         let notified = api.changed.notified();
         let pending: Vec<Value> = {
             let mut inner = api.inner.lock().unwrap();
+            // As on Telegram, a confirmed update is forgotten: a later, lower offset (a restarted
+            // bot starts at 0) does not bring it back.
             inner.confirmed = inner.confirmed.max(offset);
+            let from = inner.confirmed;
             inner
                 .updates
                 .iter()
-                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
+                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= from)
                 .take(limit)
                 .cloned()
                 .collect()

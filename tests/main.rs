@@ -6,4 +6,5 @@ mod cli;
 mod eval;
 mod facts;
 mod fake_api;
+mod serve;
 mod util;

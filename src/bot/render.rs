@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn splits_long_text_at_paragraphs_within_the_limit() {
         let paragraph = "word ".repeat(300); // 1,500 characters
-        let text = vec![paragraph.trim_end(); 6].join("\n\n");
+        let text = [paragraph.trim_end(); 6].join("\n\n");
         let pieces = split(&text, MESSAGE_LIMIT);
         assert_eq!(pieces.len(), 3, "two paragraphs fit per message");
         for piece in &pieces {

@@ -226,14 +226,27 @@ impl Knowledge {
     /// Facts added, removed and changed (text, sources or period) in `new` compared to `self`.
     pub fn diff(&self, new: &Knowledge) -> Diff {
         use std::collections::BTreeMap;
-        let facts = |knowledge: &Knowledge| -> BTreeMap<String, (PerLang<String>, Vec<String>, Option<String>)> {
+        // What makes a fact the same fact: its text, the ids of its sources, its period.
+        type Content = (PerLang<String>, Vec<String>, Option<String>);
+        let facts = |knowledge: &Knowledge| -> BTreeMap<String, Content> {
             knowledge
                 .intents
                 .iter()
                 .flat_map(|intent| &intent.facts)
                 .map(|fact| {
-                    let sources = fact.sources.iter().map(|&s| knowledge.sources[s].id.clone()).collect();
-                    (fact.id.clone(), (fact.text.clone(), sources, fact.period.as_ref().map(ToString::to_string)))
+                    let sources = fact
+                        .sources
+                        .iter()
+                        .map(|&s| knowledge.sources[s].id.clone())
+                        .collect();
+                    (
+                        fact.id.clone(),
+                        (
+                            fact.text.clone(),
+                            sources,
+                            fact.period.as_ref().map(ToString::to_string),
+                        ),
+                    )
                 })
                 .collect()
         };

@@ -1,0 +1,352 @@
+//! `kzcn-bot serve` as a real process against the fake Bot API: start-up, a question, SIGTERM
+//! during a burst, the webhook secret, configuration errors, and logs that never show the token.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::fake_api::{update, FakeApi, TOKEN};
+use crate::util::{knowledge_dir, root};
+
+struct Server {
+    child: Child,
+    log: std::path::PathBuf,
+}
+
+impl Server {
+    fn start(api: &FakeApi, extra: &[(&str, &str)], name: &str) -> Server {
+        let log =
+            std::env::temp_dir().join(format!("kzcn-bot-serve-{}-{name}.log", std::process::id()));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"));
+        command
+            .arg("serve")
+            .current_dir(root())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", api.url())
+            .env("KNOWLEDGE_DIR", knowledge_dir())
+            .env(
+                "DATA_DIR",
+                std::env::temp_dir().join(format!("kzcn-bot-data-{}", std::process::id())),
+            )
+            .env("RUST_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(File::create(&log).expect("log file"));
+        for (key, value) in extra {
+            command.env(key, value);
+        }
+        Server {
+            child: command.spawn().expect("kzcn-bot starts"),
+            log,
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill -{name} {}", self.child.id())])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit; returns its exit code and how long that took.
+    async fn wait(&mut self, limit: Duration) -> (Option<i32>, Duration) {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return (status.code(), started.elapsed());
+            }
+            if started.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!(
+                    "kzcn-bot did not exit within {limit:?}; log:\n{}",
+                    self.log_text()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// POSTs `body` to the webhook; returns the HTTP status code.
+async fn post(port: u16, path: &str, secret: Option<&str>, body: &str) -> u16 {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect to the webhook");
+    let header = secret
+        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{header}Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_starts_answers_and_stops_on_sigterm() {
+    let api = FakeApi::start().await;
+    let started = Instant::now();
+    let mut server = Server::start(&api, &[], "basic");
+    api.wait_for(1, Duration::from_secs(20), |c| c.method == "getUpdates")
+        .await;
+    let ready = started.elapsed();
+    println!("start-up to first getUpdates: {} ms", ready.as_millis());
+
+    api.push(update::private_text(
+        501,
+        "When did the visa-free regime start?",
+    ));
+    let sent = api.messages_to(501, 1).await;
+    assert!(sent[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("10 November 2023"));
+
+    server.signal("TERM");
+    let (code, took) = server.wait(Duration::from_secs(10)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+    assert!(took < Duration::from_secs(5), "stopping took {took:?}");
+    assert!(server.log_text().contains("SIGTERM received"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_burst_loses_nothing_and_answers_nothing_twice() {
+    let api = FakeApi::start().await;
+    let mut server = Server::start(&api, &[], "burst-1");
+    api.wait_for(1, Duration::from_secs(20), |c| c.method == "getUpdates")
+        .await;
+
+    // A first wave is fetched and in flight when SIGTERM lands; a second arrives after it.
+    let users: Vec<i64> = (0..50).map(|n| 7000 + n).collect();
+    for &user in &users[..40] {
+        api.push(update::private_text(user, "trade 2022"));
+    }
+    api.wait_for(1, Duration::from_secs(10), |c| c.method == "sendMessage")
+        .await;
+    server.signal("TERM");
+    let signalled = Instant::now();
+    for &user in &users[40..] {
+        api.push(update::private_text(user, "trade 2022"));
+    }
+    let (code, _) = server.wait(Duration::from_secs(15)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+    let after_signal = api
+        .calls("sendMessage")
+        .iter()
+        .filter(|c| c.at > signalled)
+        .count();
+    assert!(
+        after_signal > 0,
+        "answers in flight must be finished after SIGTERM"
+    );
+
+    let answered = |api: &FakeApi| -> BTreeMap<i64, usize> {
+        let mut counts = BTreeMap::new();
+        for call in api.calls("sendMessage") {
+            *counts
+                .entry(call.body["chat_id"].as_i64().unwrap())
+                .or_insert(0) += 1;
+        }
+        counts
+    };
+    let confirmed = api.confirmed_below();
+    let first_run = answered(&api);
+    // Update n went to users[n - 1]: every confirmed update was answered, once.
+    for (n, user) in users.iter().enumerate() {
+        let id = n as i64 + 1;
+        if id < confirmed {
+            assert_eq!(
+                first_run.get(user),
+                Some(&1),
+                "update {id} was confirmed but not answered once"
+            );
+        } else {
+            assert_eq!(
+                first_run.get(user),
+                None,
+                "update {id} was answered but not confirmed"
+            );
+        }
+    }
+
+    // The next run picks up exactly what the first left.
+    let mut server = Server::start(&api, &[], "burst-2");
+    api.wait_for(users.len(), Duration::from_secs(30), |c| {
+        c.method == "sendMessage"
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let both_runs = answered(&api);
+    for user in &users {
+        assert_eq!(
+            both_runs.get(user),
+            Some(&1),
+            "user {user} must get exactly one answer"
+        );
+    }
+    server.signal("TERM");
+    server.wait(Duration::from_secs(10)).await;
+    println!(
+        "first run answered {} of {} ({after_signal} after SIGTERM); the second run answered the rest",
+        first_run.len(),
+        users.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_rejects_requests_without_the_right_secret() {
+    let api = FakeApi::start().await;
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let listen = format!("127.0.0.1:{port}");
+    let settings = [
+        ("WEBHOOK_URL", url.as_str()),
+        ("WEBHOOK_LISTEN", listen.as_str()),
+        ("WEBHOOK_SECRET", "s3cret-Token"),
+    ];
+    let mut server = Server::start(&api, &settings, "webhook");
+    let set = api
+        .wait_for(1, Duration::from_secs(20), |c| c.method == "setWebhook")
+        .await;
+    assert_eq!(set[0].body["url"], url.as_str());
+    assert_eq!(set[0].body["secret_token"], "s3cret-Token");
+
+    let body = |user: i64| {
+        let mut update = update::private_text(user, "trade 2022");
+        update["update_id"] = json!(user);
+        update.to_string()
+    };
+    // The listener may still be binding just after setWebhook; retry the connection briefly.
+    let mut status = 0;
+    for _ in 0..50 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            status = post(port, "/hook", None, &body(801)).await;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        status, 401,
+        "a request without the secret header is refused"
+    );
+    assert_eq!(
+        post(port, "/hook", Some("wrong"), &body(802)).await,
+        401,
+        "a wrong secret is refused"
+    );
+    assert_eq!(
+        post(port, "/hook", Some("s3cret-Token"), &body(803)).await,
+        200
+    );
+    let sent = api.messages_to(803, 1).await;
+    assert!(sent[0]["text"].as_str().unwrap().contains("24.2"));
+    assert!(api.quiet_period(801).await.is_empty() && api.quiet_period(802).await.is_empty());
+
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(10)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+}
+
+#[test]
+fn serve_without_a_token_explains_what_to_do() {
+    let output = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"))
+        .arg("serve")
+        .current_dir(std::env::temp_dir())
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("TELOXIDE_TOKEN") && err.contains("kzcn-bot ask"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_fails_fast_on_a_broken_knowledge_base() {
+    let output = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"))
+        .args([
+            "serve",
+            "--knowledge",
+            &crate::util::fixture("broken").display().to_string(),
+        ])
+        .current_dir(std::env::temp_dir())
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9/")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("b_intents.toml:11:"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_never_show_the_token() {
+    let api = FakeApi::start().await;
+    // A token the fake API refuses: the error is logged, and must not carry the token.
+    let wrong = "987654321:WRONG-secret-part-XYZ";
+    let mut server = Server::start(&api, &[("TELOXIDE_TOKEN", wrong)], "wrong-token");
+    let (code, _) = server.wait(Duration::from_secs(20)).await;
+    assert_ne!(code, Some(0));
+    let log = server.log_text();
+    assert!(log.contains("did not accept"), "{log}");
+    assert!(
+        !log.contains("WRONG-secret-part-XYZ"),
+        "the token leaked into the log:\n{log}"
+    );
+
+    // A working bot logging at debug, with a failure to report.
+    api.fail_next("sendMessage", crate::fake_api::Fault::RetryAfter(1));
+    let mut server = Server::start(&api, &[], "debug-log");
+    api.push(update::private_text(601, "trade 2022"));
+    api.messages_to(601, 2).await;
+    server.signal("TERM");
+    server.wait(Duration::from_secs(10)).await;
+    let log = server.log_text();
+    assert!(
+        log.contains("Retry") || log.contains("retry"),
+        "the 429 should be logged:\n{log}"
+    );
+    let secret = TOKEN.split_once(':').unwrap().1;
+    assert!(
+        !log.contains(secret),
+        "the token leaked into the log:\n{log}"
+    );
+}
