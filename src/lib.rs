@@ -9,11 +9,13 @@
 //! - [`answer`]: the [`Engine`] (fact base + index) and its one call, [`Engine::answer`], which
 //!   turns a question into an [`Answer`] with text, sources, confidence and suggestions.
 //! - [`console`]: the command-line front (`ask`, `ask --json`, `chat`) over that same call.
+//! - [`bot`]: the Telegram front (teloxide on tokio) over that same call: routing, handlers,
+//!   HTML rendering, retries, and reloading the fact base without a restart.
 //! - [`config`]: the only reader of the environment.
 //! - [`cli`]: argument parsing and the top-level `run`, where errors are printed once.
 //!
-//! `knowledge`, `matching` and `answer` are synchronous and know nothing of any messenger: the
-//! fronts are thin shells, so tests and the console exercise exactly what the bot runs.
+//! `knowledge`, `matching` and `answer` are synchronous and know nothing of Telegram or tokio:
+//! the fronts are thin shells, so tests and the console exercise exactly what the bot runs.
 
 pub mod answer;
 pub mod bot;
