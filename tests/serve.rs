@@ -350,3 +350,116 @@ async fn logs_never_show_the_token() {
         "the token leaked into the log:\n{log}"
     );
 }
+
+/// The scenarios the in-process handler tests cover, once more through the real binary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_binary_handles_groups_buttons_inline_reload_and_429() {
+    use crate::fake_api::{Fault, BOT_USERNAME};
+    let api = FakeApi::start().await;
+    let dir = crate::util::knowledge_copy("serve-e2e");
+    let dir_text = dir.display().to_string();
+    let mut server = Server::start(
+        &api,
+        &[("KNOWLEDGE_DIR", dir_text.as_str()), ("ADMIN_IDS", "900")],
+        "e2e",
+    );
+    let group = -100_500;
+    let text = |v: &serde_json::Value| v["text"].as_str().unwrap_or_default().to_owned();
+
+    api.push(update::group_text(
+        group,
+        1,
+        10,
+        &format!("/ask@{BOT_USERNAME} trade 2022"),
+    ));
+    let sent = api.messages_to(group, 1).await;
+    assert!(
+        text(&sent[0]).contains("24.2") && sent[0]["reply_parameters"]["message_id"] == json!(10)
+    );
+
+    api.push(update::group_text(
+        group - 1,
+        1,
+        11,
+        "hello everyone, visa-free travel is great",
+    ));
+    api.push(update::group_text(
+        group - 1,
+        1,
+        12,
+        "/ask@other_bot trade 2022",
+    ));
+    api.push(update::group_reply_to_bot(
+        group - 2,
+        1,
+        13,
+        "how many days per stay?",
+    ));
+    assert!(text(&api.messages_to(group - 2, 1).await[0]).contains("30"));
+    assert!(
+        api.quiet_period(group - 1).await.is_empty(),
+        "group chatter must be ignored"
+    );
+
+    api.push(update::callback(2, 2, "i:visa-purposes"));
+    assert!(text(&api.messages_to(2, 1).await[0]).contains("tourism"));
+    api.wait_for(1, Duration::from_secs(10), |c| {
+        c.method == "answerCallbackQuery"
+    })
+    .await;
+
+    api.push(update::inline(3, "sister cities"));
+    let inline = api
+        .wait_for(1, Duration::from_secs(10), |c| {
+            c.method == "answerInlineQuery"
+        })
+        .await;
+    assert!(!inline[0].body["results"].as_array().unwrap().is_empty());
+
+    api.push(update::private_text(4, "/reload"));
+    assert!(text(&api.messages_to(4, 1).await[0]).contains("only the bot's admins"));
+    let visa = std::fs::read_to_string(dir.join("visa.toml")).unwrap();
+    std::fs::write(
+        dir.join("visa.toml"),
+        visa.replace("30 calendar days", "thirty calendar days"),
+    )
+    .unwrap();
+    api.push(update::private_text(900, "/reload"));
+    let reloaded = text(&api.messages_to(900, 1).await[0]);
+    assert!(
+        reloaded.contains("Knowledge reloaded") && reloaded.contains("changed"),
+        "{reloaded}"
+    );
+    std::fs::write(
+        dir.join("visa.toml"),
+        "[[intent]]\nid = \"x\"\ntopic = \"visa\"\nrelated = [\"nowhere\"]\n",
+    )
+    .unwrap();
+    api.push(update::private_text(900, "/reload"));
+    let failed = api.messages_to(900, 2).await;
+    assert!(text(&failed[1]).contains("visa.toml:"), "{}", failed[1]);
+    api.push(update::private_text(
+        5,
+        "how long can one visa-free stay last",
+    ));
+    assert!(
+        text(&api.messages_to(5, 1).await[0]).contains("thirty calendar days"),
+        "the last good base keeps serving"
+    );
+
+    api.fail_next("sendMessage", Fault::RetryAfter(1));
+    api.push(update::private_text(6, "trade 2022"));
+    let tries = api
+        .wait_for(2, Duration::from_secs(15), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(6)
+        })
+        .await;
+    assert!(
+        tries[1].at.duration_since(tries[0].at) >= Duration::from_millis(900),
+        "retry_after honoured"
+    );
+
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(10)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+}
