@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::knowledge::{self, Intent, Knowledge, Lang, LoadError};
+use crate::knowledge::{self, fill, Intent, Knowledge, Lang, LoadError};
 use crate::matching::{Analysis, Index, Scored};
 
 /// At or above this confidence the bot answers.
@@ -66,6 +66,8 @@ pub struct Answer {
     /// The full reply as a user reads it, ending with its sources when it has any.
     pub text: String,
     pub sources: Vec<SourceRef>,
+    /// "Source" or "Sources" in the answer's language, for fronts that lay the list out.
+    pub sources_heading: String,
     /// "Did you mean" candidates, best first.
     pub suggestions: Vec<Suggestion>,
     /// Follow-up topics for an answered question.
@@ -99,30 +101,41 @@ impl Engine {
         &self.index
     }
 
-    /// Answers a question. `hint` is the asker's interface language, if known.
+    /// Answers a question in its own language. `hint` is the asker's interface language, if
+    /// known: it only settles what the letters cannot (Russian or Kazakh).
     pub fn answer(&self, question: &str, hint: Option<Lang>) -> Answer {
+        self.answer_as(question, hint, None)
+    }
+
+    /// Answers a question in `reply_lang` when given (a language pinned for a chat), else in
+    /// the question's language.
+    pub fn answer_as(
+        &self,
+        question: &str,
+        hint: Option<Lang>,
+        reply_lang: Option<Lang>,
+    ) -> Answer {
         let trimmed = question.trim();
-        if trimmed.chars().count() > MAX_QUESTION_CHARS {
-            let lang = crate::matching::detect_lang(
-                &trimmed.chars().take(MAX_QUESTION_CHARS).collect::<String>(),
-                hint,
-            );
-            let message = format!(
-                "That message is too long to be one question ({} characters). Please ask one question in under {MAX_QUESTION_CHARS} characters.",
-                trimmed.chars().count()
+        let length = trimmed.chars().count();
+        if length > MAX_QUESTION_CHARS {
+            let head: String = trimmed.chars().take(MAX_QUESTION_CHARS).collect();
+            let lang = reply_lang.unwrap_or_else(|| crate::matching::detect_lang(&head, hint));
+            let message = fill(
+                self.knowledge.message("too_long", lang),
+                &[
+                    ("count", &length.to_string()),
+                    ("max", &MAX_QUESTION_CHARS.to_string()),
+                ],
             );
             return self.message(question, lang, Kind::TooLong, 0.0, message, Vec::new());
         }
-        let analysis = self.index.analyze(trimmed, hint);
-        if analysis.terms.is_empty() {
-            return self.message(
-                question,
-                analysis.lang,
-                Kind::Help,
-                0.0,
-                self.help_text(),
-                Vec::new(),
-            );
+        let mut analysis = self.index.analyze(trimmed, hint);
+        if let Some(lang) = reply_lang {
+            analysis.lang = lang;
+        }
+        if analysis.terms.is_empty() && analysis.outside.is_empty() {
+            let help = self.help_text(analysis.lang);
+            return self.message(question, analysis.lang, Kind::Help, 0.0, help, Vec::new());
         }
         // A question about another country, a price or an age is not answered from a fact
         // that merely shares its other words.
@@ -257,13 +270,24 @@ impl Engine {
                 format!("{text} [{}]", marks.join(", "))
             })
             .collect();
-        let sources: Vec<SourceRef> = cited.iter().map(|&i| self.source_ref(i)).collect();
+        let sources: Vec<SourceRef> = cited.iter().map(|&i| self.source_ref(i, lang)).collect();
+        let sources_heading = self
+            .knowledge
+            .message(
+                if sources.len() == 1 {
+                    "source"
+                } else {
+                    "sources"
+                },
+                lang,
+            )
+            .to_owned();
         let mut text = paragraphs.join("\n\n");
         text.push_str("\n\n");
         if let [only] = sources.as_slice() {
-            text.push_str(&format!("Source: {}", only.citation));
+            text.push_str(&format!("{sources_heading}: {}", only.citation));
         } else {
-            text.push_str("Sources:");
+            text.push_str(&format!("{sources_heading}:"));
             for (n, source) in sources.iter().enumerate() {
                 text.push_str(&format!("\n[{}] {}", n + 1, source.citation));
             }
@@ -277,6 +301,7 @@ impl Engine {
             paragraphs,
             text,
             sources,
+            sources_heading,
             suggestions: Vec::new(),
             related: intent
                 .related
@@ -294,7 +319,10 @@ impl Engine {
             .take(MAX_SUGGESTIONS)
             .map(|s| self.suggestion(s.intent, analysis.lang))
             .collect();
-        let mut message = String::from("I'm not sure I understood. Did you mean:");
+        let mut message = self
+            .knowledge
+            .message("did_you_mean", analysis.lang)
+            .to_owned();
         for suggestion in &suggestions {
             message.push_str(&format!("\n• {}", suggestion.title));
         }
@@ -309,9 +337,10 @@ impl Engine {
     }
 
     fn unknown(&self, question: &str, analysis: &Analysis, confidence: f32) -> Answer {
-        let message = format!(
-            "I don't know: the articles I answer from don't cover that. I can tell you about: {}.",
-            self.topic_list(analysis.lang)
+        let topics = self.topic_list(analysis.lang);
+        let message = fill(
+            self.knowledge.message("unknown", analysis.lang),
+            &[("topics", &topics)],
         );
         self.message(
             question,
@@ -335,13 +364,15 @@ impl Engine {
             .facts
             .iter()
             .filter_map(|fact| fact.period.as_ref())
-            .map(ToString::to_string)
+            .map(|period| period.label(analysis.lang))
             .collect();
-        let message = format!(
-            "I don't know: the articles give no figure on “{}” for {}. They cover {}.",
-            intent.title.text(analysis.lang),
-            years.join(", "),
-            covered.join("; ")
+        let message = fill(
+            self.knowledge.message("no_period", analysis.lang),
+            &[
+                ("title", intent.title.text(analysis.lang)),
+                ("years", &years.join(", ")),
+                ("periods", &covered.join("; ")),
+            ],
         );
         let index = self
             .knowledge
@@ -360,10 +391,12 @@ impl Engine {
         )
     }
 
-    fn help_text(&self) -> String {
-        format!(
-            "Ask me a question about Kazakhstan–China relations, for example “When did the visa-free regime start?”. I can tell you about: {}.",
-            self.topic_list(Lang::En)
+    fn help_text(&self, lang: Lang) -> String {
+        let topics = self.topic_list(lang);
+        let example = self.knowledge.message("example_question", lang);
+        fill(
+            self.knowledge.message("help", lang),
+            &[("example", example), ("topics", &topics)],
         )
     }
 
@@ -396,6 +429,7 @@ impl Engine {
             paragraphs: vec![message.clone()],
             text: message,
             sources: Vec::new(),
+            sources_heading: String::new(),
             suggestions,
             related: Vec::new(),
         }
@@ -409,14 +443,14 @@ impl Engine {
         }
     }
 
-    fn source_ref(&self, index: usize) -> SourceRef {
+    fn source_ref(&self, index: usize, lang: Lang) -> SourceRef {
         let source = &self.knowledge.sources[index];
         SourceRef {
             id: source.id.clone(),
             outlet: source.outlet.clone(),
             title: source.title.clone(),
             date: source.date_text.clone(),
-            citation: source.citation(),
+            citation: source.citation(lang, &self.knowledge),
         }
     }
 }

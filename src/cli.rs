@@ -223,6 +223,12 @@ fn serve(knowledge: Option<PathBuf>) -> ExitCode {
 
 fn check(dir: &Path) -> ExitCode {
     match knowledge::load_dir(dir) {
+        Ok(knowledge) if !knowledge.warnings.is_empty() => {
+            knowledge.warnings.iter().for_each(|w| eprintln!("{w}"));
+            let n = knowledge.warnings.len();
+            eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", dir.display(), if n == 1 { "" } else { "s" });
+            ExitCode::FAILURE
+        }
         Ok(knowledge) => {
             println!(
                 "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",

@@ -9,7 +9,7 @@ use kzcn_bot::Engine;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use crate::fake_api::{update, FakeApi, Fault, BOT_USERNAME, TOKEN};
+use crate::fake_api::{update, FakeApi, Fault, BOT_USERNAME, GROUP_OWNER, TOKEN};
 use crate::util::{knowledge_copy, knowledge_dir};
 
 const USER: i64 = 1001;
@@ -36,15 +36,30 @@ impl Running {
 }
 
 async fn start_bot(dir: PathBuf) -> Running {
+    start_bot_with_data(dir, fresh_data_dir()).await
+}
+
+/// A data directory of its own for each bot, so pinned languages do not leak between tests.
+fn fresh_data_dir() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kzcn-bot-data-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
     let api = FakeApi::start().await;
     let url = api.url();
     let dir_text = dir.display().to_string();
+    let data_text = data.display().to_string();
     let vars = move |name: &str| -> Option<String> {
         match name {
             "TELOXIDE_TOKEN" => Some(TOKEN.to_owned()),
             "TELOXIDE_API_URL" => Some(url.clone()),
             "ADMIN_IDS" => Some(ADMIN.to_string()),
             "KNOWLEDGE_DIR" => Some(dir_text.clone()),
+            "DATA_DIR" => Some(data_text.clone()),
             _ => None,
         }
     };
@@ -133,7 +148,7 @@ async fn every_private_command_answers() {
     }
     let start = &bot.api.messages_to(USER + 100, 1).await[0];
     assert!(
-        buttons(start).iter().any(|b| b == "t:visa"),
+        buttons(start).iter().any(|b| b == "t:en:visa"),
         "/start offers topic buttons: {start}"
     );
     bot.stop().await;
@@ -471,6 +486,111 @@ async fn command_menus_are_set_for_private_chats_and_groups() {
     assert!(
         names.iter().all(|n| !n.starts_with('/')),
         "Telegram wants command names without the slash"
+    );
+    bot.stop().await;
+}
+
+fn cyrillic(text: &str) -> bool {
+    text.chars()
+        .filter(|c| ('\u{0400}'..='\u{04FF}').contains(c))
+        .count()
+        > 20
+}
+
+fn chinese(text: &str) -> bool {
+    text.chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count()
+        > 10
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_and_menus_follow_the_users_language() {
+    let data = fresh_data_dir();
+    let bot = start_bot_with_data(knowledge_dir(), data.clone()).await;
+
+    // A Russian question from an English interface is answered in Russian.
+    bot.api.push(update::private_text(
+        USER,
+        "Когда начал действовать безвизовый режим?",
+    ));
+    let answer = &bot.api.messages_to(USER, 1).await[0];
+    assert!(
+        cyrillic(text(answer)) && text(answer).contains("2023"),
+        "{answer}"
+    );
+    assert!(
+        buttons(answer).iter().all(|b| b.starts_with("i:ru:")),
+        "buttons keep the language: {answer}"
+    );
+
+    // Help follows the interface language.
+    bot.api
+        .push(update::private_text_from(USER + 1, "zh-hans", "/help"));
+    assert!(chinese(text(&bot.api.messages_to(USER + 1, 1).await[0])));
+
+    // /lang pins a chat's language, and the choice survives a restart.
+    bot.api.push(update::private_text(USER + 2, "/lang kk"));
+    let pinned = bot.api.messages_to(USER + 2, 1).await;
+    assert!(
+        cyrillic(text(&pinned[0])) || text(&pinned[0]).chars().any(|c| "әғқңөұүһі".contains(c)),
+        "{}",
+        pinned[0]
+    );
+    bot.api.push(update::private_text(
+        USER + 2,
+        "When did the visa-free regime start?",
+    ));
+    let kazakh = bot.api.messages_to(USER + 2, 2).await;
+    assert!(
+        cyrillic(text(&kazakh[1])),
+        "a pinned language wins over the question's: {}",
+        kazakh[1]
+    );
+    bot.api.push(update::private_text(USER + 3, "/lang xx"));
+    assert!(text(&bot.api.messages_to(USER + 3, 1).await[0]).contains("/lang ru"));
+
+    // In a group only its admins may pin the language.
+    bot.api.push(update::group_text(
+        GROUP,
+        USER,
+        30,
+        &format!("/lang@{BOT_USERNAME} zh"),
+    ));
+    assert!(
+        !chinese(text(&bot.api.messages_to(GROUP, 1).await[0])),
+        "a member cannot change it"
+    );
+    bot.api
+        .push(update::group_text(GROUP, GROUP_OWNER, 31, "/lang zh"));
+    let set = bot.api.messages_to(GROUP, 2).await;
+    assert!(chinese(text(&set[1])), "the group's owner can: {}", set[1]);
+
+    // Command menus exist in every language.
+    let menus = bot
+        .api
+        .wait_for(8, Duration::from_secs(10), |c| c.method == "setMyCommands")
+        .await;
+    let codes: std::collections::BTreeSet<String> = menus
+        .iter()
+        .map(|c| {
+            c.body["language_code"]
+                .as_str()
+                .unwrap_or("default")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        codes.into_iter().collect::<Vec<_>>(),
+        ["default", "kk", "ru", "zh"]
+    );
+    bot.stop().await;
+
+    let bot = start_bot_with_data(knowledge_dir(), data).await;
+    bot.api.push(update::private_text(USER + 2, "trade 2022"));
+    assert!(
+        cyrillic(text(&bot.api.messages_to(USER + 2, 1).await[0])),
+        "the pin survives a restart"
     );
     bot.stop().await;
 }

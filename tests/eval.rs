@@ -28,6 +28,7 @@ struct Case {
 const IN_SCOPE_MIN: f64 = 0.95;
 const OUT_OF_SCOPE_MIN: f64 = 0.95;
 const HELD_OUT_MIN: f64 = 0.75;
+const OTHER_LANGUAGE_MIN: f64 = 0.90;
 
 #[derive(Default)]
 struct Tally {
@@ -55,13 +56,42 @@ fn load(lang: &str) -> EvalSet {
     toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Runs one evaluation set; prints the accuracy table and the misses; returns the in-scope
-/// and out-of-scope accuracy with the table and misses for failure messages.
-fn evaluate(name: &str) -> (Tally, Tally, String) {
+/// What one evaluation set scored.
+struct Score {
+    in_scope: Tally,
+    out_of_scope: Tally,
+    /// Answers written in the question's language (every case counts, "I don't know" too).
+    language: Tally,
+    report: String,
+}
+
+/// Whether `text` reads as `lang`: Chinese characters for Chinese, Cyrillic letters outnumbering
+/// Latin ones for Russian and Kazakh, Latin for English.
+fn written_in(text: &str, lang: Lang) -> bool {
+    let body = text.split("\n\nSource").next().unwrap_or(text);
+    let han = body
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    let cyrillic = body
+        .chars()
+        .filter(|c| ('\u{0400}'..='\u{04FF}').contains(c))
+        .count();
+    let latin = body.chars().filter(char::is_ascii_alphabetic).count();
+    match lang {
+        Lang::Zh => han > 0 && han * 2 >= latin,
+        Lang::Ru | Lang::Kk => cyrillic > latin,
+        Lang::En => latin > cyrillic + han,
+    }
+}
+
+/// Runs one evaluation set in `lang`; prints the accuracy table and the misses.
+fn evaluate(name: &str, lang: Lang) -> Score {
     let engine = engine();
     let set = load(name);
     let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
-    let (mut in_scope, mut out_of_scope) = (Tally::default(), Tally::default());
+    let (mut in_scope, mut out_of_scope, mut language) =
+        (Tally::default(), Tally::default(), Tally::default());
     let mut misses = String::new();
     for case in &set.case {
         assert!(
@@ -70,7 +100,8 @@ fn evaluate(name: &str) -> (Tally, Tally, String) {
             case.q,
             case.expect
         );
-        let answer = engine.answer(&case.q, Some(Lang::En));
+        // The interface language is unknown: many people write Russian with an English interface.
+        let answer = engine.answer(&case.q, None);
         let got = answer.intent.as_deref().unwrap_or("none");
         let right = if case.expect == "none" {
             answer.intent.is_none()
@@ -81,6 +112,7 @@ fn evaluate(name: &str) -> (Tally, Tally, String) {
                     .iter()
                     .all(|needle| answer.text.contains(needle.as_str()))
         };
+        let in_language = answer.lang == lang && written_in(&answer.text, lang);
         by_kind.entry(case.kind.clone()).or_default().add(right);
         if case.expect == "none" {
             &mut out_of_scope
@@ -88,11 +120,12 @@ fn evaluate(name: &str) -> (Tally, Tally, String) {
             &mut in_scope
         }
         .add(right);
-        if !right {
+        language.add(in_language);
+        if !right || !in_language {
             let _ = writeln!(
                 misses,
-                "  {:?}: expected {}, got {got} ({:.2}, {:?})",
-                case.q, case.expect, answer.confidence, answer.kind
+                "  {:?}: expected {}, got {got} ({:.2}, {:?}, lang {})",
+                case.q, case.expect, answer.confidence, answer.kind, answer.lang
             );
         }
     }
@@ -111,31 +144,42 @@ fn evaluate(name: &str) -> (Tally, Tally, String) {
     }
     row("in-scope", &in_scope);
     row("out-of-scope", &out_of_scope);
+    row("language", &language);
     println!("{table}");
     if !misses.is_empty() {
         println!("misses:\n{misses}");
     }
-    (in_scope, out_of_scope, format!("{table}\n{misses}"))
+    Score {
+        in_scope,
+        out_of_scope,
+        language,
+        report: format!("{table}\n{misses}"),
+    }
 }
 
 #[test]
 fn english_evaluation_set_meets_its_thresholds() {
-    let (in_scope, out_of_scope, report) = evaluate("en");
+    let score = evaluate("en", Lang::En);
+    let report = &score.report;
     assert!(
-        in_scope.total + out_of_scope.total >= 200,
+        score.in_scope.total + score.out_of_scope.total >= 200,
         "the set needs at least 200 questions"
     );
     assert!(
-        out_of_scope.total >= 40,
+        score.out_of_scope.total >= 40,
         "the set needs at least 40 out-of-scope questions"
     );
     assert!(
-        in_scope.rate() >= IN_SCOPE_MIN,
+        score.in_scope.rate() >= IN_SCOPE_MIN,
         "in-scope accuracy below {IN_SCOPE_MIN}:{report}"
     );
     assert!(
-        out_of_scope.rate() >= OUT_OF_SCOPE_MIN,
+        score.out_of_scope.rate() >= OUT_OF_SCOPE_MIN,
         "out-of-scope accuracy below {OUT_OF_SCOPE_MIN}:{report}"
+    );
+    assert!(
+        score.language.rate() >= IN_SCOPE_MIN,
+        "answers not in English:{report}"
     );
 }
 
@@ -144,15 +188,53 @@ fn english_evaluation_set_meets_its_thresholds() {
 /// because it is not tuned against; a drop below it means a real regression.
 #[test]
 fn english_held_out_set_stays_above_its_floor() {
-    let (in_scope, out_of_scope, report) = evaluate("en-holdout");
+    let score = evaluate("en-holdout", Lang::En);
+    let report = &score.report;
     assert!(
-        in_scope.rate() >= HELD_OUT_MIN,
+        score.in_scope.rate() >= HELD_OUT_MIN,
         "held-out in-scope accuracy below {HELD_OUT_MIN}:{report}"
     );
     assert!(
-        out_of_scope.rate() >= HELD_OUT_MIN,
+        score.out_of_scope.rate() >= HELD_OUT_MIN,
         "held-out out-of-scope accuracy below {HELD_OUT_MIN}:{report}"
     );
+}
+
+/// Russian, Kazakh and Chinese: each set has its own minimum size, and each must reach 90% in
+/// scope, 90% out of scope, and answer in the question's language.
+#[test]
+fn other_language_evaluation_sets_meet_their_thresholds() {
+    let mut failures = Vec::new();
+    for (name, lang, minimum) in [
+        ("ru", Lang::Ru, 60),
+        ("kk", Lang::Kk, 30),
+        ("zh", Lang::Zh, 40),
+    ] {
+        let score = evaluate(name, lang);
+        let total = score.in_scope.total + score.out_of_scope.total;
+        let traps = score.out_of_scope.total as f64 / total as f64;
+        if total < minimum || !(0.10..=0.25).contains(&traps) {
+            failures.push(format!(
+                "{name}: {total} questions, {:.0}% traps (needs {minimum}+, about 15%)",
+                traps * 100.0
+            ));
+        }
+        for (what, tally) in [
+            ("in-scope", &score.in_scope),
+            ("out-of-scope", &score.out_of_scope),
+            ("language", &score.language),
+        ] {
+            if tally.rate() < OTHER_LANGUAGE_MIN {
+                failures.push(format!(
+                    "{name}: {what} {:.1}% < {:.0}%{}",
+                    100.0 * tally.rate(),
+                    100.0 * OTHER_LANGUAGE_MIN,
+                    score.report
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

@@ -190,3 +190,70 @@ fn reload_diff_names_added_removed_and_changed_facts() {
     assert_eq!(diff.added, vec!["brand-new-fact".to_owned()]);
     assert!(old.diff(&old).is_empty());
 }
+
+/// Every number in a translated answer has the same value as one in the English answer, and
+/// the other way round (units such as "billion", "млрд" and "亿" are taken into account).
+#[test]
+fn translated_answers_keep_the_english_numbers() {
+    use crate::util::values_in;
+    let knowledge = engine().knowledge();
+    let mut problems = Vec::new();
+    for fact in knowledge.intents.iter().flat_map(|i| &i.facts) {
+        let english = values_in(fact.text.en.as_deref().unwrap_or_default(), Lang::En);
+        for lang in [Lang::Ru, Lang::Kk, Lang::Zh] {
+            let Some(text) = fact.text.get(lang) else {
+                problems.push(format!(
+                    "{}: fact \"{}\" has no {lang} text",
+                    fact.location, fact.id
+                ));
+                continue;
+            };
+            let translated = values_in(text, lang);
+            if translated != english {
+                problems.push(format!(
+                    "{}: fact \"{}\" ({lang}): numbers {translated:?}, English has {english:?}",
+                    fact.location, fact.id
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_number_reader_understands_units_in_every_language() {
+    use crate::util::values_in;
+    let cases = [
+        (
+            "$24.2 billion, up 35%, 5,000 trains",
+            Lang::En,
+            vec!["24200000000.000", "35.000", "5000.000"],
+        ),
+        (
+            "24,2 млрд долларов, рост на 35%, 5 000 поездов",
+            Lang::Ru,
+            vec!["24200000000.000", "35.000", "5000.000"],
+        ),
+        (
+            "242亿美元，增长35%，5000列",
+            Lang::Zh,
+            vec!["24200000000.000", "35.000", "5000.000"],
+        ),
+        (
+            "2023年11月10日，12.6万人",
+            Lang::Zh,
+            vec!["10.000", "126000.000", "2023.000"],
+        ),
+        ("126 мың турист", Lang::Kk, vec!["126000.000"]),
+    ];
+    for (text, lang, expected) in cases {
+        let mut expected: Vec<String> = expected.into_iter().map(str::to_owned).collect();
+        expected.sort();
+        assert_eq!(values_in(text, lang), expected, "{text}");
+    }
+}

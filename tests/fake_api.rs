@@ -21,6 +21,8 @@ use tokio::sync::Notify;
 pub const TOKEN: &str = "123456789:TEST-token_secret_value";
 pub const BOT_ID: i64 = 123456789;
 pub const BOT_USERNAME: &str = "kzcn_test_bot";
+/// The user `getChatMember` reports as a group's owner; everyone else is a plain member.
+pub const GROUP_OWNER: i64 = 4242;
 
 /// One recorded API call.
 #[derive(Debug, Clone)]
@@ -381,6 +383,13 @@ pub mod update {
 
     pub fn private_text(user_id: i64, text: &str) -> Value {
         json!({"message": {"message_id": 1, "date": 0, "chat": chat_of(user_id), "from": user(user_id), "text": text}})
+    }
+
+    /// A private message from a user whose Telegram interface is in `language_code`.
+    pub fn private_text_from(user_id: i64, language_code: &str, text: &str) -> Value {
+        let mut update = private_text(user_id, text);
+        update["message"]["from"]["language_code"] = json!(language_code);
+        update
     }
 
     pub fn private_photo(user_id: i64) -> Value {

@@ -133,3 +133,80 @@ pub fn knowledge_copy(name: &str) -> PathBuf {
     }
     dir
 }
+
+/// The values of the numbers in `text`, as written in `lang`, scaled by the unit that follows
+/// them ("24.2 billion", "24,2 млрд", "242亿" are all 24.2e9), so a translation can be checked
+/// against the English text. Chinese months ("11月") are dates, not figures, and are skipped.
+pub fn values_in(text: &str, lang: kzcn_bot::knowledge::Lang) -> Vec<String> {
+    use kzcn_bot::knowledge::Lang;
+    let chars: Vec<char> = text.chars().collect();
+    let mut values = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit()
+            || (i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
+            i += 1;
+            continue;
+        }
+        let mut digits = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            let next_digits = chars[i + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            if c.is_ascii_digit() {
+                digits.push(c);
+            } else if matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}')
+                && next_digits == 3
+                && !digits.contains('.')
+            {
+                // a thousands separator: 5,000 / 5 000
+            } else if matches!(c, '.' | ',') && next_digits > 0 {
+                digits.push('.');
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        let rest: String = chars[i..]
+            .iter()
+            .take(12)
+            .collect::<String>()
+            .trim_start()
+            .to_lowercase();
+        if lang == Lang::Zh && rest.starts_with('月') && !chars[..i].ends_with(&['个']) {
+            continue;
+        }
+        let scale = match lang {
+            Lang::Zh if rest.starts_with('亿') => 1e8,
+            Lang::Zh if rest.starts_with('万') => 1e4,
+            Lang::Zh if rest.starts_with('千') => 1e3,
+            _ if rest.starts_with("billion")
+                || rest.starts_with("млрд")
+                || rest.starts_with("миллиард") =>
+            {
+                1e9
+            }
+            _ if rest.starts_with("million")
+                || rest.starts_with("млн")
+                || rest.starts_with("миллион") =>
+            {
+                1e6
+            }
+            _ if rest.starts_with("thousand")
+                || rest.starts_with("тыс")
+                || rest.starts_with("мың") =>
+            {
+                1e3
+            }
+            _ => 1.0,
+        };
+        let value: f64 = digits.parse().unwrap_or(0.0) * scale;
+        values.push(format!("{value:.3}"));
+    }
+    values.sort();
+    values.dedup();
+    values
+}

@@ -33,6 +33,8 @@ pub enum Command {
     Sources,
     /// what this bot is
     About,
+    /// answer language: en, ru, kk or zh
+    Lang(String),
     /// reload the knowledge base (admins only)
     Reload,
 }
@@ -58,6 +60,24 @@ impl Command {
             "start" | "reload" | "about"
         )
     }
+
+    /// Every command name with the id of the message that describes it, in menu order.
+    pub const MENU: [(&'static str, &'static str); 14] = [
+        ("start", "cmd_start"),
+        ("help", "cmd_help"),
+        ("ask", "cmd_ask"),
+        ("visa", "cmd_visa"),
+        ("trade", "cmd_trade"),
+        ("tourism", "cmd_tourism"),
+        ("border", "cmd_border"),
+        ("energy", "cmd_energy"),
+        ("leaders", "cmd_leaders"),
+        ("topics", "cmd_topics"),
+        ("sources", "cmd_sources"),
+        ("about", "cmd_about"),
+        ("lang", "cmd_lang"),
+        ("reload", "cmd_reload"),
+    ];
 }
 
 #[cfg(test)]
@@ -84,6 +104,16 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(Command::parse(text, "kzcn_bot").ok(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn the_localised_menu_lists_every_command() {
+        let names: Vec<String> = Command::bot_commands()
+            .into_iter()
+            .map(|c| c.command.trim_start_matches('/').to_owned())
+            .collect();
+        let menu: Vec<&str> = Command::MENU.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, menu);
     }
 
     #[test]

@@ -1,24 +1,25 @@
 //! Update handlers. Each is thin: take a snapshot of the engine, call it, render, send. Who
 //! gets an answer is decided here: in private chats every text is a question; in groups only
-//! commands for this bot, replies to it and messages that mention it.
+//! commands for this bot, replies to it and messages that mention it. So is the language: the
+//! one pinned for the chat with /lang, else the question's own (answers) or the user's
+//! interface language (menus and help).
 
 use std::sync::Arc;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
-    InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
-    MessageId, ParseMode,
+    ChatMemberStatus, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle,
+    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode,
 };
-use teloxide::utils::command::BotCommands;
 use tracing::{info, warn};
 
 use super::render::{self, escape};
 use super::send::{retrying, send_pieces};
 use super::state::BotState;
 use super::{Command, TgBot};
-use crate::answer::Answer;
-use crate::knowledge::Lang;
+use crate::answer::{Answer, Engine};
+use crate::knowledge::{fill, Lang};
 
 type HandlerResult = anyhow::Result<()>;
 
@@ -79,9 +80,18 @@ fn remove_mention(text: &str, mention: &str) -> String {
     }
 }
 
-fn lang_hint(user: Option<&teloxide::types::User>) -> Option<Lang> {
+/// The user's interface language, from Telegram.
+fn interface(user: Option<&teloxide::types::User>) -> Option<Lang> {
     user.and_then(|u| u.language_code.as_deref())
         .and_then(Lang::from_code)
+}
+
+/// The language for the bot's own messages in this chat: pinned, else the user's interface.
+fn ui_lang(state: &BotState, msg: &Message) -> Lang {
+    state
+        .chat_language(msg.chat.id.0)
+        .or_else(|| interface(msg.from.as_ref()))
+        .unwrap_or_default()
 }
 
 /// In groups a reply quotes the asking message; in a private chat that would be noise.
@@ -106,11 +116,16 @@ async fn send_html(
     bot: &TgBot,
     msg: &Message,
     html: String,
-    keyboard: Option<teloxide::types::InlineKeyboardMarkup>,
+    keyboard: Option<InlineKeyboardMarkup>,
 ) -> HandlerResult {
     let pieces = render::split(&html, render::MESSAGE_LIMIT);
     send_pieces(bot, msg.chat.id, reply_target(msg), &pieces, keyboard).await?;
     Ok(())
+}
+
+/// A message from the fact base in `lang`, HTML-escaped, with `{name}` values filled in.
+fn said(engine: &Engine, id: &str, lang: Lang, values: &[(&str, &str)]) -> String {
+    escape(&fill(engine.knowledge().message(id, lang), values))
 }
 
 async fn on_question(
@@ -120,31 +135,63 @@ async fn on_question(
     state: Arc<BotState>,
     me: Me,
 ) -> HandlerResult {
+    let engine = state.engine();
     let text = question.0.trim();
     if text.starts_with('/') {
         // A command this bot does not have (commands for other bots never get here in groups).
-        let html = "I don't know that command. /help lists what I can do.".to_owned();
+        let html = said(&engine, "unknown_command", ui_lang(&state, &msg), &[]);
         return send_html(&bot, &msg, html, None).await;
     }
     if text.is_empty() {
-        return send_html(&bot, &msg, how_to_ask(&me), None).await;
+        return send_html(
+            &bot,
+            &msg,
+            how_to_ask(&engine, &me, ui_lang(&state, &msg)),
+            None,
+        )
+        .await;
     }
-    let answer = state.engine().answer(text, lang_hint(msg.from.as_ref()));
+    let answer = engine.answer_as(
+        text,
+        interface(msg.from.as_ref()),
+        state.chat_language(msg.chat.id.0),
+    );
     send_answer(&bot, &msg, &answer).await
 }
 
-async fn on_not_text(bot: TgBot, msg: Message) -> HandlerResult {
-    let html = "I can only read text. Please type your question.".to_owned();
+async fn on_not_text(bot: TgBot, msg: Message, state: Arc<BotState>) -> HandlerResult {
+    let html = said(&state.engine(), "only_text", ui_lang(&state, &msg), &[]);
     send_html(&bot, &msg, html, None).await
 }
 
-fn how_to_ask(me: &Me) -> String {
+fn how_to_ask(engine: &Engine, me: &Me, lang: Lang) -> String {
+    let username = escape(me.username());
+    let example = escape(engine.knowledge().message("example_question", lang));
+    let group = said(
+        engine,
+        "how_to_ask_group",
+        lang,
+        &[
+            ("ask", &format!("/ask@{} …", me.username())),
+            ("mention", &format!("@{}", me.username())),
+        ],
+    );
     format!(
-        "Ask me about Kazakhstan–China relations in your own words, for example:\n\
-         <code>/ask When did the visa-free regime start?</code>\n\n\
-         In a group, use <code>/ask@{0} …</code>, mention @{0}, or reply to one of my messages.",
-        escape(me.username())
+        "{}\n<code>/ask {example}</code>\n\n{}",
+        said(engine, "how_to_ask", lang, &[]),
+        group.replace(
+            &format!("/ask@{username} …"),
+            &format!("<code>/ask@{username} …</code>")
+        )
     )
+}
+
+fn help_text(engine: &Engine, me: &Me, lang: Lang) -> String {
+    let mut lines = vec![said(engine, "cmd_header", lang, &[])];
+    for (name, message) in Command::MENU {
+        lines.push(format!("/{name} — {}", said(engine, message, lang, &[])));
+    }
+    format!("{}\n\n{}", lines.join("\n"), how_to_ask(engine, me, lang))
 }
 
 async fn on_command(
@@ -155,32 +202,33 @@ async fn on_command(
     me: Me,
 ) -> HandlerResult {
     let engine = state.engine();
-    let lang = lang_hint(msg.from.as_ref()).unwrap_or_default();
+    let lang = ui_lang(&state, &msg);
+    let pinned = state.chat_language(msg.chat.id.0);
     match command {
         Command::Start(payload) => {
             // A deep link (t.me/bot?start=visa) opens straight on that topic.
             if let Some(answer) = engine.answer_topic(payload.trim(), lang) {
                 return send_answer(&bot, &msg, &answer).await;
             }
-            let html = "Hello! I answer questions about Kazakhstan and China — the visa-free regime, trade, \
-                        tourism, borders, energy, leaders' meetings — from five news articles, and every \
-                        answer names its source.\n\nAsk in your own words, or pick a topic:"
-                .to_owned();
-            send_html(&bot, &msg, html, render::topic_keyboard(engine.knowledge())).await
-        }
-        Command::Help => {
             let html = format!(
                 "{}\n\n{}",
-                escape(&Command::descriptions().to_string()),
-                how_to_ask(&me)
+                said(&engine, "welcome", lang, &[]),
+                said(&engine, "pick_topic", lang, &[])
             );
-            send_html(&bot, &msg, html, None).await
+            send_html(
+                &bot,
+                &msg,
+                html,
+                render::topic_keyboard(engine.knowledge(), lang),
+            )
+            .await
         }
+        Command::Help => send_html(&bot, &msg, help_text(&engine, &me, lang), None).await,
         Command::Ask(question) if question.trim().is_empty() => {
-            send_html(&bot, &msg, how_to_ask(&me), None).await
+            send_html(&bot, &msg, how_to_ask(&engine, &me, lang), None).await
         }
         Command::Ask(question) => {
-            let answer = engine.answer(&question, lang_hint(msg.from.as_ref()));
+            let answer = engine.answer_as(&question, interface(msg.from.as_ref()), pinned);
             send_answer(&bot, &msg, &answer).await
         }
         Command::Topics => {
@@ -190,42 +238,48 @@ async fn on_command(
                 .iter()
                 .map(|t| format!("• {}", escape(t.title.text(lang))))
                 .collect();
-            let html = format!("I know about:\n{}", titles.join("\n"));
-            send_html(&bot, &msg, html, render::topic_keyboard(engine.knowledge())).await
+            let html = format!(
+                "{}\n{}",
+                said(&engine, "topics_header", lang, &[]),
+                titles.join("\n")
+            );
+            send_html(
+                &bot,
+                &msg,
+                html,
+                render::topic_keyboard(engine.knowledge(), lang),
+            )
+            .await
         }
         Command::Sources => {
-            let lines: Vec<String> = engine
-                .knowledge()
+            let knowledge = engine.knowledge();
+            let lines: Vec<String> = knowledge
                 .sources
                 .iter()
                 .enumerate()
-                .map(|(n, s)| {
-                    let note = s
-                        .date_note
-                        .as_deref()
-                        .map(|note| format!("\n<i>{}</i>", escape(note)))
-                        .unwrap_or_default();
-                    format!("{}. {}{note}", n + 1, escape(&s.citation()))
-                })
+                .map(|(n, s)| format!("{}. {}", n + 1, escape(&s.citation(lang, knowledge))))
                 .collect();
             let html = format!(
-                "My answers come from these articles:\n\n{}",
+                "{}\n\n{}",
+                said(&engine, "sources_header", lang, &[]),
                 lines.join("\n\n")
             );
             send_html(&bot, &msg, html, None).await
         }
         Command::About => {
             let knowledge = engine.knowledge();
-            let html = format!(
-                "kzcn-bot answers questions about Kazakhstan–China relations from a curated fact base: \
-                 {} facts from {} news articles, written in its own words, each answer with its source. \
-                 When the articles do not answer a question, it says so.",
-                knowledge.fact_count(),
-                knowledge.sources.len()
+            let facts = knowledge.fact_count().to_string();
+            let sources = knowledge.sources.len().to_string();
+            let html = said(
+                &engine,
+                "about",
+                lang,
+                &[("facts", &facts), ("sources", &sources)],
             );
             send_html(&bot, &msg, html, None).await
         }
-        Command::Reload => reload(&bot, &msg, &state).await,
+        Command::Lang(code) => set_language(&bot, &msg, &state, &code).await,
+        Command::Reload => reload(&bot, &msg, &state, lang).await,
         topic_command => {
             let topic = topic_command
                 .topic()
@@ -233,30 +287,87 @@ async fn on_command(
             match engine.answer_topic(topic, lang) {
                 Some(answer) => send_answer(&bot, &msg, &answer).await,
                 None => {
-                    send_html(
-                        &bot,
-                        &msg,
-                        "That topic is not in the knowledge base right now.".to_owned(),
-                        None,
-                    )
-                    .await
+                    send_html(&bot, &msg, said(&engine, "topic_missing", lang, &[]), None).await
                 }
             }
         }
     }
 }
 
-async fn reload(bot: &TgBot, msg: &Message, state: &BotState) -> HandlerResult {
+/// `/lang xx`: pins the chat's language. In groups only the chat's admins may.
+async fn set_language(bot: &TgBot, msg: &Message, state: &BotState, code: &str) -> HandlerResult {
+    let engine = state.engine();
+    let current = ui_lang(state, msg);
+    let Some(lang) = Lang::from_code(code.trim()) else {
+        return send_html(bot, msg, said(&engine, "lang_usage", current, &[]), None).await;
+    };
+    if !msg.chat.is_private() {
+        let Some(user) = msg.from.as_ref() else {
+            return Ok(());
+        };
+        let member = retrying(|| bot.get_chat_member(msg.chat.id, user.id).send()).await?;
+        if !matches!(
+            member.status(),
+            ChatMemberStatus::Owner | ChatMemberStatus::Administrator
+        ) {
+            return send_html(
+                bot,
+                msg,
+                said(&engine, "lang_admins_only", current, &[]),
+                None,
+            )
+            .await;
+        }
+    }
+    state.set_chat_language(msg.chat.id.0, lang);
+    info!(chat = msg.chat.id.0, %lang, "chat language pinned");
+    send_html(bot, msg, said(&engine, "lang_set", lang, &[]), None).await
+}
+
+async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
+    let engine = state.engine();
     let user = msg.from.as_ref().map(|u| u.id.0);
     if !user.is_some_and(|id| state.is_admin(id)) {
         warn!(user = ?user, chat = msg.chat.id.0, "refused /reload from a non-admin");
-        let html = "Sorry, only the bot's admins can reload the knowledge base.".to_owned();
-        return send_html(bot, msg, html, None).await;
+        return send_html(bot, msg, said(&engine, "reload_refused", lang, &[]), None).await;
     }
     let html = match state.reload().await {
         Ok(report) => {
             info!(user = ?user, "{}", report.summary());
-            escape(&report.summary())
+            let diff = &report.diff;
+            let change = if diff.is_empty() {
+                said(&engine, "reload_no_change", lang, &[])
+            } else {
+                let (added, removed, changed) = (
+                    diff.added.len().to_string(),
+                    diff.removed.len().to_string(),
+                    diff.changed.len().to_string(),
+                );
+                said(
+                    &engine,
+                    "reload_changes",
+                    lang,
+                    &[
+                        ("added", &added),
+                        ("removed", &removed),
+                        ("changed", &changed),
+                    ],
+                )
+            };
+            let (ms, facts, intents) = (
+                report.elapsed.as_millis().to_string(),
+                report.facts.to_string(),
+                report.intents.to_string(),
+            );
+            fill(
+                &said(
+                    &engine,
+                    "reload_ok",
+                    lang,
+                    &[("ms", &ms), ("facts", &facts), ("intents", &intents)],
+                ),
+                &[("change", &change)],
+            )
         }
         Err(error) => {
             let problems = error.problems();
@@ -267,13 +378,11 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState) -> HandlerResult {
                 .map(|p| escape(p))
                 .collect();
             if problems.len() > RELOAD_PROBLEMS_SHOWN {
-                shown.push(format!(
-                    "… and {} more",
-                    problems.len() - RELOAD_PROBLEMS_SHOWN
-                ));
+                shown.push(format!("… +{}", problems.len() - RELOAD_PROBLEMS_SHOWN));
             }
             format!(
-                "Reload failed, so I keep serving the previous knowledge base. Problems:\n<pre>{}</pre>",
+                "{}\n<pre>{}</pre>",
+                said(&engine, "reload_failed", lang, &[]),
                 shown.join("\n")
             )
         }
@@ -285,12 +394,17 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
     // Answer the callback first, whatever happens next: no spinner is left on the button.
     retrying(|| bot.answer_callback_query(query.id.clone()).send()).await?;
     let engine = state.engine();
-    let lang = lang_hint(Some(&query.from)).unwrap_or_default();
-    let answer = match query.data.as_deref().and_then(|data| data.split_once(':')) {
-        Some(("i", id)) => engine.answer_intent(id, lang),
-        Some(("t", id)) => engine.answer_topic(id, lang),
-        _ => None,
-    };
+    let answer = render::parse_button(query.data.as_deref().unwrap_or_default()).and_then(
+        |(kind, lang, id)| {
+            let lang = lang
+                .or_else(|| interface(Some(&query.from)))
+                .unwrap_or_default();
+            match kind {
+                render::Button::Intent => engine.answer_intent(id, lang),
+                render::Button::Topic => engine.answer_topic(id, lang),
+            }
+        },
+    );
     let Some(answer) = answer else {
         warn!(data = ?query.data, "button for something no longer in the knowledge base");
         return Ok(());
@@ -312,7 +426,7 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
     let engine = state.engine();
-    let hint = lang_hint(Some(&query.from));
+    let hint = interface(Some(&query.from));
     let answers = if query.query.trim().is_empty() {
         engine.topic_answers(hint.unwrap_or_default())
     } else {

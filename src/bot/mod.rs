@@ -22,7 +22,6 @@ use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope};
 use teloxide::update_listeners::{webhooks, Polling};
-use teloxide::utils::command::BotCommands;
 use tracing::{error, info, warn};
 
 pub use commands::Command;
@@ -30,6 +29,7 @@ pub use state::{BotState, ReloadReport};
 
 use crate::answer::Engine;
 use crate::config::ServeConfig;
+use crate::knowledge::Lang;
 
 /// The bot every handler talks through: rate-limited to Telegram's limits (1 message a second
 /// per chat, 20 a minute per group, 30 a second overall), and waiting out 429s by itself.
@@ -60,12 +60,13 @@ pub async fn run(
         )
     })?;
     info!(username = %me.username(), "connected to Telegram");
-    register_commands(&bot, &redactor).await;
+    register_commands(&bot, &engine, &redactor).await;
 
     let state = Arc::new(BotState::new(
         engine,
         config.knowledge_dir.clone(),
         config.admins.clone(),
+        config.data_dir.clone(),
     ));
     spawn_reload_on_sighup(Arc::clone(&state));
 
@@ -127,39 +128,47 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     handlers::schema()
 }
 
-/// Sets the command menus: everything in private chats, the asking commands in groups.
-async fn register_commands(bot: &TgBot, redactor: &Redactor) {
-    // Telegram wants bare names ("ask"); teloxide lists them with their slash.
-    let all: Vec<BotCommand> = Command::bot_commands()
-        .into_iter()
-        .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
-        .collect();
-    let private: Vec<_> = all
-        .iter()
-        .filter(|c| c.command != "reload")
-        .cloned()
-        .collect();
-    let group: Vec<_> = all
-        .iter()
-        .filter(|c| Command::for_groups(&c.command))
-        .cloned()
-        .collect();
-    for (commands, scope) in [
-        (private, BotCommandScope::AllPrivateChats),
-        (group, BotCommandScope::AllGroupChats),
-    ] {
-        let result = send::retrying(|| {
-            bot.set_my_commands(commands.clone())
-                .scope(scope.clone())
-                .send()
-        })
-        .await;
-        if let Err(error) = result {
-            // The menu is a convenience: the bot works without it.
-            warn!(
-                "cannot set the command menu: {}",
-                redactor.redact(&error.to_string())
-            );
+/// Sets the command menus in every language: everything in private chats, the asking
+/// commands in groups. The default menu is English; Telegram shows the user's language where
+/// one is set.
+async fn register_commands(bot: &TgBot, engine: &Engine, redactor: &Redactor) {
+    for lang in Lang::ALL {
+        // Telegram wants bare names ("ask") and descriptions of 3–256 characters.
+        let menu: Vec<BotCommand> = Command::MENU
+            .iter()
+            .map(|(name, message)| {
+                BotCommand::new(*name, engine.knowledge().message(message, lang))
+            })
+            .collect();
+        let private: Vec<_> = menu
+            .iter()
+            .filter(|c| c.command != "reload")
+            .cloned()
+            .collect();
+        let group: Vec<_> = menu
+            .iter()
+            .filter(|c| Command::for_groups(&c.command))
+            .cloned()
+            .collect();
+        for (commands, scope) in [
+            (private, BotCommandScope::AllPrivateChats),
+            (group, BotCommandScope::AllGroupChats),
+        ] {
+            let result = send::retrying(|| {
+                let request = bot.set_my_commands(commands.clone()).scope(scope.clone());
+                match lang {
+                    Lang::En => request.send(),
+                    other => request.language_code(other.code()).send(),
+                }
+            })
+            .await;
+            if let Err(error) = result {
+                // The menu is a convenience: the bot works without it.
+                warn!(
+                    "cannot set the {lang} command menu: {}",
+                    redactor.redact(&error.to_string())
+                );
+            }
         }
     }
 }

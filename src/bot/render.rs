@@ -5,7 +5,7 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::answer::{Answer, Suggestion};
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, Lang};
 
 /// Telegram's limit on one message, in UTF-16 code units.
 pub const MESSAGE_LIMIT: usize = 4096;
@@ -48,22 +48,45 @@ pub fn to_plain(html: &str) -> String {
 /// The answer as HTML message texts, each within the limit.
 pub fn answer_html(answer: &Answer) -> Vec<String> {
     let mut blocks: Vec<String> = answer.paragraphs.iter().map(|p| escape(p)).collect();
+    let heading = escape(&answer.sources_heading);
     match answer.sources.as_slice() {
         [] => {}
-        [only] => blocks.push(format!("<i>Source: {}</i>", escape(&only.citation))),
+        [only] => blocks.push(format!("<i>{heading}: {}</i>", escape(&only.citation))),
         many => {
             let lines: Vec<String> = many
                 .iter()
                 .enumerate()
                 .map(|(n, s)| format!("[{}] {}", n + 1, escape(&s.citation)))
                 .collect();
-            blocks.push(format!("<i>Sources:\n{}</i>", lines.join("\n")));
+            blocks.push(format!("<i>{heading}:\n{}</i>", lines.join("\n")));
         }
     }
     split(&blocks.join("\n\n"), MESSAGE_LIMIT)
 }
 
-/// Buttons for what to ask next: "did you mean" candidates, else related topics.
+/// What a button asks for: an intent or a topic, in a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Intent,
+    Topic,
+}
+
+/// Reads button data: `i:ru:visa-start`, `t:zh:visa`, or the older `i:visa-start`.
+pub fn parse_button(data: &str) -> Option<(Button, Option<Lang>, &str)> {
+    let (kind, rest) = data.split_once(':')?;
+    let kind = match kind {
+        "i" => Button::Intent,
+        "t" => Button::Topic,
+        _ => return None,
+    };
+    match rest.split_once(':') {
+        Some((code, id)) => Some((kind, Some(Lang::from_code(code)?), id)),
+        None => Some((kind, None, rest)),
+    }
+}
+
+/// Buttons for what to ask next: "did you mean" candidates, else related topics. Each button
+/// carries the answer's language, so the next answer stays in it.
 pub fn keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
     let offers: &[Suggestion] = if answer.suggestions.is_empty() {
         &answer.related
@@ -74,18 +97,18 @@ pub fn keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
         offers
             .iter()
             .take(MAX_BUTTONS)
-            .map(|s| (s.title.clone(), format!("i:{}", s.intent))),
+            .map(|s| (s.title.clone(), format!("i:{}:{}", answer.lang, s.intent))),
     )
 }
 
 /// One button per topic, for `/start` and `/topics`.
-pub fn topic_keyboard(knowledge: &Knowledge) -> Option<InlineKeyboardMarkup> {
-    buttons(knowledge.topics.iter().map(|t| {
-        (
-            t.title.text(crate::knowledge::Lang::En).to_owned(),
-            format!("t:{}", t.id),
-        )
-    }))
+pub fn topic_keyboard(knowledge: &Knowledge, lang: Lang) -> Option<InlineKeyboardMarkup> {
+    buttons(
+        knowledge
+            .topics
+            .iter()
+            .map(|t| (t.title.text(lang).to_owned(), format!("t:{lang}:{}", t.id))),
+    )
 }
 
 fn buttons(items: impl Iterator<Item = (String, String)>) -> Option<InlineKeyboardMarkup> {
@@ -175,6 +198,24 @@ fn cut_point(text: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_button_data() {
+        let cases = [
+            (
+                "i:ru:visa-start",
+                Some((Button::Intent, Some(Lang::Ru), "visa-start")),
+            ),
+            ("t:zh:visa", Some((Button::Topic, Some(Lang::Zh), "visa"))),
+            ("i:visa-start", Some((Button::Intent, None, "visa-start"))),
+            ("i:xx:visa", None),
+            ("x:visa", None),
+            ("", None),
+        ];
+        for (data, expected) in cases {
+            assert_eq!(parse_button(data), expected, "{data}");
+        }
+    }
 
     #[test]
     fn escapes_html_and_restores_plain_text() {

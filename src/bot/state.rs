@@ -2,15 +2,18 @@
 //! the admins. A reload builds a whole new engine off the async threads and swaps it in; a
 //! question in flight keeps the snapshot it took, so it finishes on the old base.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
 use crate::answer::Engine;
-use crate::knowledge::{Diff, LoadError};
+use crate::knowledge::{Diff, Lang, LoadError};
+
+/// The file in `DATA_DIR` that keeps each chat's pinned language across restarts.
+const LANGUAGES_FILE: &str = "chat-languages.json";
 
 pub struct BotState {
     engine: ArcSwap<Engine>,
@@ -18,6 +21,9 @@ pub struct BotState {
     admins: BTreeSet<u64>,
     /// One reload at a time: two at once would race to report the same diff.
     reloading: tokio::sync::Mutex<()>,
+    /// Languages pinned with /lang, by chat id. A std mutex: it is never held across `.await`.
+    languages: Mutex<BTreeMap<i64, Lang>>,
+    data_dir: PathBuf,
 }
 
 /// What a successful reload changed.
@@ -51,12 +57,50 @@ impl ReloadReport {
 }
 
 impl BotState {
-    pub fn new(engine: Engine, knowledge_dir: PathBuf, admins: BTreeSet<u64>) -> BotState {
+    pub fn new(
+        engine: Engine,
+        knowledge_dir: PathBuf,
+        admins: BTreeSet<u64>,
+        data_dir: PathBuf,
+    ) -> BotState {
+        let languages = std::fs::read_to_string(data_dir.join(LANGUAGES_FILE))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
         BotState {
             engine: ArcSwap::from_pointee(engine),
             knowledge_dir,
             admins,
             reloading: tokio::sync::Mutex::new(()),
+            languages: Mutex::new(languages),
+            data_dir,
+        }
+    }
+
+    /// The language pinned for a chat with /lang, if any.
+    pub fn chat_language(&self, chat: i64) -> Option<Lang> {
+        self.languages
+            .lock()
+            .expect("languages lock")
+            .get(&chat)
+            .copied()
+    }
+
+    /// Pins a chat's language and saves the choice (a failed save is logged; the pin holds
+    /// until the next restart).
+    pub fn set_chat_language(&self, chat: i64, lang: Lang) {
+        let snapshot = {
+            let mut languages = self.languages.lock().expect("languages lock");
+            languages.insert(chat, lang);
+            serde_json::to_string_pretty(&*languages).expect("a map of languages serialises")
+        };
+        let path = self.data_dir.join(LANGUAGES_FILE);
+        let temporary = path.with_extension("json.tmp");
+        let saved = std::fs::create_dir_all(&self.data_dir)
+            .and_then(|()| std::fs::write(&temporary, snapshot))
+            .and_then(|()| std::fs::rename(&temporary, &path));
+        if let Err(error) = saved {
+            tracing::warn!("cannot save chat languages to {}: {error}", path.display());
         }
     }
 

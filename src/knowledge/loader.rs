@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::model::{Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang, Source, Topic};
+use super::model::{
+    Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang, Source, Topic, REQUIRED_MESSAGES,
+};
 use super::period::Period;
 
 /// One thing wrong with a knowledge file.
@@ -72,6 +74,16 @@ struct RawFile {
     intent: Vec<Spanned<RawIntent>>,
     #[serde(default)]
     lexicon: Option<RawLexicon>,
+    #[serde(default)]
+    message: Vec<Spanned<RawMessage>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMessage {
+    id: String,
+    #[serde(default)]
+    text: PerLang<String>,
 }
 
 #[derive(Deserialize)]
@@ -530,6 +542,44 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
         }
     }
 
+    let mut message_ids = Ids::default();
+    let mut message_places = Vec::new();
+    for file in files {
+        for spanned in &file.raw.message {
+            let at = file.at(spanned);
+            let raw = spanned.get_ref();
+            if !message_ids.claim("message", &raw.id, &at, report) {
+                continue;
+            }
+            if blank(raw.text.en.as_ref()) {
+                report.add(
+                    &at,
+                    format!("message \"{}\" has no English text (text.en)", raw.id),
+                );
+            }
+            knowledge
+                .messages
+                .insert(raw.id.clone(), trimmed(&raw.text));
+            message_places.push((raw.id.clone(), at));
+        }
+    }
+    for id in REQUIRED_MESSAGES {
+        if !knowledge.messages.contains_key(*id) {
+            let dir = files_dir(files);
+            report.add_file(
+                Path::new(&dir),
+                None,
+                format!("message \"{id}\" is missing (add a [[message]] with this id)"),
+            );
+        }
+    }
+    let mut translations = Report::default();
+    check_translations(&knowledge, &message_places, &mut translations);
+    translations
+        .0
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    knowledge.warnings = translations.0.iter().map(Problem::to_string).collect();
+
     if knowledge.sources.is_empty() && report.0.is_empty() {
         report.add_file(Path::new(&files_dir(files)), None, "no [[source]] defined");
     }
@@ -537,6 +587,69 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
         report.add_file(Path::new(&files_dir(files)), None, "no [[intent]] defined");
     }
     knowledge
+}
+
+/// Every text a user may read must exist in every language: reports each missing or empty
+/// translation where the item is defined.
+fn check_translations(knowledge: &Knowledge, messages: &[(String, Location)], report: &mut Report) {
+    const NAMES: [(Lang, &str); 3] = [
+        (Lang::Ru, "Russian"),
+        (Lang::Kk, "Kazakh"),
+        (Lang::Zh, "Chinese"),
+    ];
+    let mut missing = |at: &Location, what: &str, field: &str, lang: Lang, name: &str| {
+        report.add(
+            at,
+            format!("{what}: missing or empty {name} translation ({field}.{lang})"),
+        );
+    };
+    for intent in &knowledge.intents {
+        let what = format!("intent \"{}\"", intent.id);
+        for (lang, name) in NAMES {
+            if blank(intent.title.get(lang)) {
+                missing(&intent.location, &what, "title", lang, name);
+            }
+            if intent
+                .keywords
+                .get(lang)
+                .is_none_or(|k| k.iter().all(|k| k.trim().is_empty()))
+            {
+                missing(&intent.location, &what, "keywords", lang, name);
+            }
+            if intent
+                .examples
+                .get(lang)
+                .is_none_or(|e| e.iter().all(|e| e.trim().is_empty()))
+            {
+                missing(&intent.location, &what, "examples", lang, name);
+            }
+            for fact in &intent.facts {
+                if blank(fact.text.get(lang)) {
+                    missing(
+                        &fact.location,
+                        &format!("fact \"{}\"", fact.id),
+                        "text",
+                        lang,
+                        name,
+                    );
+                }
+            }
+        }
+    }
+    for (topic, at) in knowledge.topics.iter().zip(&knowledge.topic_places) {
+        for (lang, name) in NAMES {
+            if blank(topic.title.get(lang)) {
+                missing(at, &format!("topic \"{}\"", topic.id), "title", lang, name);
+            }
+        }
+    }
+    for (id, at) in messages {
+        for (lang, name) in NAMES {
+            if blank(knowledge.messages.get(id).and_then(|m| m.get(lang))) {
+                missing(at, &format!("message \"{id}\""), "text", lang, name);
+            }
+        }
+    }
 }
 
 fn files_dir(files: &[Parsed]) -> String {

@@ -9,5 +9,7 @@ mod model;
 mod period;
 
 pub use loader::{load_dir, LoadError, Problem};
-pub use model::{Diff, Fact, Intent, Knowledge, Lang, Lexicon, PerLang, Source, Topic};
+pub use model::{
+    fill, Diff, Fact, Intent, Knowledge, Lang, Lexicon, PerLang, Source, Topic, REQUIRED_MESSAGES,
+};
 pub use period::{Date, Period};

@@ -114,19 +114,26 @@ pub struct Source {
 }
 
 impl Source {
-    /// `The Astana Times, “Title”, 4 November 2023 (date inferred)`: how a user sees the citation.
-    pub fn citation(&self) -> String {
+    /// `The Astana Times, “Title”, 4 November 2023 (date inferred)`: how a user reads the
+    /// citation. The outlet and title stay as published; the date is written for `lang`.
+    pub fn citation(&self, lang: Lang, messages: &Knowledge) -> String {
         let title = if self.title_given {
             format!("“{}”", self.title)
         } else {
-            format!("untitled — {}", self.title)
+            format!("{} — {}", messages.message("untitled", lang), self.title)
         };
         let inferred = if self.date_inferred {
-            " (date inferred)"
+            format!(" ({})", messages.message("date_inferred", lang))
         } else {
-            ""
+            String::new()
         };
-        format!("{}, {}, {}{}", self.outlet, title, self.date, inferred)
+        format!(
+            "{}, {}, {}{}",
+            self.outlet,
+            title,
+            self.date.label(lang),
+            inferred
+        )
     }
 }
 
@@ -183,6 +190,62 @@ pub struct Lexicon {
     pub outside: PerLang<Vec<String>>,
 }
 
+/// The messages the code sends; the loader refuses a fact base that lacks one in English.
+pub const REQUIRED_MESSAGES: &[&str] = &[
+    "unknown",
+    "did_you_mean",
+    "no_period",
+    "help",
+    "example_question",
+    "too_long",
+    "source",
+    "sources",
+    "date_inferred",
+    "untitled",
+    "unknown_command",
+    "only_text",
+    "how_to_ask",
+    "how_to_ask_group",
+    "welcome",
+    "pick_topic",
+    "topics_header",
+    "sources_header",
+    "about",
+    "reload_refused",
+    "reload_ok",
+    "reload_no_change",
+    "reload_changes",
+    "reload_failed",
+    "topic_missing",
+    "lang_set",
+    "lang_usage",
+    "lang_admins_only",
+    "cmd_header",
+    "cmd_start",
+    "cmd_help",
+    "cmd_ask",
+    "cmd_visa",
+    "cmd_trade",
+    "cmd_tourism",
+    "cmd_border",
+    "cmd_energy",
+    "cmd_leaders",
+    "cmd_topics",
+    "cmd_sources",
+    "cmd_about",
+    "cmd_lang",
+    "cmd_reload",
+];
+
+/// Fills `{name}` placeholders in a message.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
 /// The whole validated fact base.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Knowledge {
@@ -190,11 +253,23 @@ pub struct Knowledge {
     pub topics: Vec<Topic>,
     pub intents: Vec<Intent>,
     pub lexicon: Lexicon,
+    /// Where each topic is defined, in `topics` order (for messages about them).
+    pub topic_places: Vec<Location>,
+    /// What the bot says besides facts, by message id.
+    pub messages: std::collections::BTreeMap<String, PerLang<String>>,
     /// How many files it was read from.
     pub files: usize,
+    /// Problems that do not stop the bot (a missing translation falls back to English) but
+    /// that `check` reports.
+    pub warnings: Vec<String>,
 }
 
 impl Knowledge {
+    /// A message in `lang` (English where the translation is missing).
+    pub fn message(&self, id: &str, lang: Lang) -> &str {
+        self.messages.get(id).map_or("", |text| text.text(lang))
+    }
+
     pub fn fact_count(&self) -> usize {
         self.intents.iter().map(|intent| intent.facts.len()).sum()
     }

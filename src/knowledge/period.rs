@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use super::model::Lang;
+
 /// A day, or the first/last day of a month or year, depending on how precisely it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -162,32 +164,110 @@ impl Period {
     }
 }
 
-fn write_date(
-    f: &mut fmt::Formatter<'_>,
-    date: Date,
-    precision: Precision,
-    year: bool,
-) -> fmt::Result {
-    let month = MONTHS[usize::from(date.month) - 1];
-    match (precision, year) {
-        (Precision::Year, _) => write!(f, "{}", date.year),
-        (Precision::Month, true) => write!(f, "{month} {}", date.year),
-        (Precision::Month, false) => write!(f, "{month}"),
-        (Precision::Day, true) => write!(f, "{} {month} {}", date.day, date.year),
-        (Precision::Day, false) => write!(f, "{} {month}", date.day),
+/// Month names per language: English, Russian (nominative, genitive), Kazakh.
+const RU_MONTHS: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+const RU_MONTHS_OF: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const KK_MONTHS: [&str; 12] = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+];
+
+/// One date as a reader of `lang` writes it; `year` says whether to show the year.
+fn date_label(lang: Lang, date: Date, precision: Precision, year: bool) -> String {
+    let m = usize::from(date.month) - 1;
+    let (y, d) = (date.year, date.day);
+    match (lang, precision, year) {
+        (_, Precision::Year, _) => match lang {
+            Lang::Zh => format!("{y}年"),
+            Lang::Ru => format!("{y} год"),
+            Lang::Kk => format!("{y} жыл"),
+            Lang::En => y.to_string(),
+        },
+        (Lang::En, Precision::Month, true) => format!("{} {y}", MONTHS[m]),
+        (Lang::En, Precision::Month, false) => MONTHS[m].to_owned(),
+        (Lang::En, Precision::Day, true) => format!("{d} {} {y}", MONTHS[m]),
+        (Lang::En, Precision::Day, false) => format!("{d} {}", MONTHS[m]),
+        (Lang::Ru, Precision::Month, true) => format!("{} {y}", RU_MONTHS[m]),
+        (Lang::Ru, Precision::Month, false) => RU_MONTHS[m].to_owned(),
+        (Lang::Ru, Precision::Day, true) => format!("{d} {} {y}", RU_MONTHS_OF[m]),
+        (Lang::Ru, Precision::Day, false) => format!("{d} {}", RU_MONTHS_OF[m]),
+        (Lang::Kk, Precision::Month, true) => format!("{y} жылғы {}", KK_MONTHS[m]),
+        (Lang::Kk, Precision::Month, false) => KK_MONTHS[m].to_owned(),
+        (Lang::Kk, Precision::Day, true) => format!("{y} жылғы {d} {}", KK_MONTHS[m]),
+        (Lang::Kk, Precision::Day, false) => format!("{d} {}", KK_MONTHS[m]),
+        (Lang::Zh, Precision::Month, true) => format!("{y}年{}月", m + 1),
+        (Lang::Zh, Precision::Month, false) => format!("{}月", m + 1),
+        (Lang::Zh, Precision::Day, true) => format!("{y}年{}月{d}日", m + 1),
+        (Lang::Zh, Precision::Day, false) => format!("{}月{d}日", m + 1),
+    }
+}
+
+impl Period {
+    /// The period as a reader of `lang` writes it: `January–May 2024`, `январь–май 2024`,
+    /// `2024 жылғы қаңтар–мамыр`, `2024年1月–5月`.
+    pub fn label(&self, lang: Lang) -> String {
+        if self.is_single() {
+            return date_label(lang, self.start, self.start_precision, true);
+        }
+        let same_year = self.start.year == self.end.year && self.start_precision != Precision::Year;
+        // Kazakh and Chinese put the year first, so a shared year goes with the start.
+        let year_first = matches!(lang, Lang::Kk | Lang::Zh);
+        let start = date_label(
+            lang,
+            self.start,
+            self.start_precision,
+            !same_year || year_first,
+        );
+        let end = date_label(
+            lang,
+            self.end,
+            self.end_precision,
+            !same_year || !year_first,
+        );
+        format!("{start}–{end}")
     }
 }
 
 impl fmt::Display for Period {
-    /// English label: `2022`, `November 2023`, `January–May 2024`, `10 November 2023–March 2024`.
+    /// The English label.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_single() {
-            return write_date(f, self.start, self.start_precision, true);
-        }
-        let same_year = self.start.year == self.end.year && self.start_precision != Precision::Year;
-        write_date(f, self.start, self.start_precision, !same_year)?;
-        f.write_str("–")?;
-        write_date(f, self.end, self.end_precision, true)
+        f.write_str(&self.label(Lang::En))
     }
 }
 
@@ -208,6 +288,27 @@ mod tests {
         for (text, label) in cases {
             let period = Period::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(period.to_string(), label, "{text}");
+        }
+    }
+
+    #[test]
+    fn labels_periods_in_every_language() {
+        let cases = [
+            ("2024-01..2024-05", Lang::Ru, "январь–май 2024"),
+            ("2023-11-10", Lang::Ru, "10 ноября 2023"),
+            ("2024-01..2024-05", Lang::Kk, "2024 жылғы қаңтар–мамыр"),
+            ("2023-11-10", Lang::Kk, "2023 жылғы 10 қараша"),
+            ("2024-01..2024-05", Lang::Zh, "2024年1月–5月"),
+            ("2023-11-10", Lang::Zh, "2023年11月10日"),
+            ("2022", Lang::Zh, "2022年"),
+            ("2023-11-10..2024-03", Lang::Zh, "2023年11月10日–2024年3月"),
+        ];
+        for (text, lang, label) in cases {
+            assert_eq!(
+                Period::parse(text).unwrap().label(lang),
+                label,
+                "{text} in {lang}"
+            );
         }
     }
 

@@ -30,6 +30,17 @@ enum Meaning {
     Outside(String),
 }
 
+/// What a run of Chinese characters inside a question stands for: Chinese has no spaces, so
+/// the lexicon's Chinese entries are found as substrings before the run is cut into pairs.
+#[derive(Debug, Clone)]
+enum HanMeaning {
+    Stop,
+    /// Replaced by the group's first entry, so every variant yields the same pairs.
+    Same(Vec<char>),
+    Latest,
+    Outside(String),
+}
+
 /// Turns text into terms; built once per knowledge base.
 #[derive(Debug, Clone, Default)]
 pub struct Analyzer {
@@ -38,6 +49,12 @@ pub struct Analyzer {
     phrases: HashMap<String, Vec<(Vec<String>, Meaning)>>,
     /// Single words (stemmed) that stand for another term.
     words: HashMap<String, Meaning>,
+    /// Chinese lexicon entries keyed by their first character, longest first.
+    han: HashMap<char, Vec<(Vec<char>, HanMeaning)>>,
+}
+
+fn has_han(text: &str) -> bool {
+    text.chars().any(is_han)
 }
 
 impl Analyzer {
@@ -46,61 +63,82 @@ impl Analyzer {
         // A stop "word" of several words is a phrase that says nothing as a whole
         // ("Kazakhstan and China" in a question about them), though its words may.
         let mut stop_phrases = Vec::new();
-        for (_, words) in lexicon.stopwords.iter() {
+        for (lang, words) in lexicon.stopwords.iter() {
             for word in words {
+                if has_han(word) {
+                    analyzer.learn_han(word, HanMeaning::Stop);
+                    continue;
+                }
                 let normalized = normalize(word);
                 match normalized.split(' ').filter(|w| !w.is_empty()).count() {
                     0 => {}
                     1 => {
                         analyzer.stopwords.insert(normalized);
                     }
-                    _ => stop_phrases.push(word),
+                    _ => stop_phrases.push((lang, word)),
                 }
             }
         }
-        for phrase in stop_phrases {
-            analyzer.learn(phrase, Meaning::Terms(Vec::new()));
+        for (lang, phrase) in stop_phrases {
+            analyzer.learn(phrase, lang, Meaning::Terms(Vec::new()));
         }
-        for (_, groups) in lexicon.synonyms.iter() {
+        for (lang, groups) in lexicon.synonyms.iter() {
             for group in groups {
                 let Some(canonical) = group.first() else {
                     continue;
                 };
+                if has_han(canonical) {
+                    let target: Vec<char> =
+                        normalize(canonical).chars().filter(|c| *c != ' ').collect();
+                    for entry in group.iter().filter(|e| has_han(e)) {
+                        analyzer.learn_han(entry, HanMeaning::Same(target.clone()));
+                    }
+                    continue;
+                }
                 let terms: Vec<String> = normalize(canonical)
                     .split(' ')
                     .filter(|w| !w.is_empty() && !analyzer.stopwords.contains(*w))
-                    .map(stem)
+                    .map(|w| stem(w, lang))
                     .collect();
                 if terms.is_empty() {
                     continue;
                 }
                 for entry in group {
-                    analyzer.learn(entry, Meaning::Terms(terms.clone()));
+                    analyzer.learn(entry, lang, Meaning::Terms(terms.clone()));
                 }
             }
         }
-        for (_, words) in lexicon.latest.iter() {
+        for (lang, words) in lexicon.latest.iter() {
             for word in words {
-                analyzer.learn(word, Meaning::Latest);
+                match has_han(word) {
+                    true => analyzer.learn_han(word, HanMeaning::Latest),
+                    false => analyzer.learn(word, lang, Meaning::Latest),
+                }
             }
         }
-        for (_, words) in lexicon.outside.iter() {
+        for (lang, words) in lexicon.outside.iter() {
             for word in words {
-                analyzer.learn(word, Meaning::Outside(word.clone()));
+                match has_han(word) {
+                    true => analyzer.learn_han(word, HanMeaning::Outside(word.clone())),
+                    false => analyzer.learn(word, lang, Meaning::Outside(word.clone())),
+                }
             }
         }
         for list in analyzer.phrases.values_mut() {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         }
+        for list in analyzer.han.values_mut() {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
         analyzer
     }
 
-    fn learn(&mut self, entry: &str, meaning: Meaning) {
+    fn learn(&mut self, entry: &str, lang: Lang, meaning: Meaning) {
         // Phrases are matched on stems, so "border posts" finds "border post".
         let words: Vec<String> = normalize(entry)
             .split(' ')
             .filter(|w| !w.is_empty())
-            .map(stem)
+            .map(|w| stem(w, lang))
             .collect();
         match words.len() {
             0 => {}
@@ -115,15 +153,27 @@ impl Analyzer {
         }
     }
 
-    /// Analyses a question (or a phrasing from the fact base).
+    fn learn_han(&mut self, entry: &str, meaning: HanMeaning) {
+        let chars: Vec<char> = normalize(entry).chars().filter(|c| *c != ' ').collect();
+        if let Some(&first) = chars.first() {
+            self.han.entry(first).or_default().push((chars, meaning));
+        }
+    }
+
+    /// Analyses a question, guessing its language (`hint`: the asker's interface language).
     pub fn analyze(&self, text: &str, hint: Option<Lang>) -> Analysis {
+        self.analyze_as(text, detect_lang(text, hint))
+    }
+
+    /// Analyses text known to be in `lang` (a phrasing from the fact base).
+    pub fn analyze_as(&self, text: &str, lang: Lang) -> Analysis {
         let mut analysis = Analysis {
-            lang: detect_lang(text, hint),
+            lang,
             ..Analysis::default()
         };
         let normalized = normalize(text);
         let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
-        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+        let stems: Vec<String> = words.iter().map(|w| stem(w, lang)).collect();
         let mut seen = HashSet::new();
         let mut push = |analysis: &mut Analysis, term: String| {
             if seen.insert(term.clone()) {
@@ -146,9 +196,9 @@ impl Analyzer {
                 continue;
             }
             if word.chars().next().is_some_and(is_han) {
-                han_terms(word)
-                    .into_iter()
-                    .for_each(|t| push(&mut analysis, t));
+                for term in self.han_terms(word, &mut analysis) {
+                    push(&mut analysis, term);
+                }
                 continue;
             }
             let stemmed = &stems[i - 1];
@@ -158,6 +208,48 @@ impl Analyzer {
             }
         }
         analysis
+    }
+
+    /// A run of Chinese characters as terms: lexicon entries found first (stop phrases cut the
+    /// run, synonyms are replaced by their group's first entry), then each piece is indexed as
+    /// overlapping character pairs, which match words without a dictionary.
+    fn han_terms(&self, run: &str, analysis: &mut Analysis) -> Vec<String> {
+        let chars: Vec<char> = run.chars().collect();
+        let mut pieces: Vec<Vec<char>> = vec![Vec::new()];
+        let mut i = 0;
+        while i < chars.len() {
+            let found = self.han.get(&chars[i]).and_then(|list| {
+                list.iter()
+                    .find(|(pattern, _)| chars[i..].starts_with(pattern))
+            });
+            let Some((pattern, meaning)) = found else {
+                pieces.last_mut().expect("one piece").push(chars[i]);
+                i += 1;
+                continue;
+            };
+            i += pattern.len();
+            match meaning {
+                HanMeaning::Same(target) => pieces.last_mut().expect("one piece").extend(target),
+                HanMeaning::Stop => pieces.push(Vec::new()),
+                HanMeaning::Latest => {
+                    analysis.wants_latest = true;
+                    pieces.push(Vec::new());
+                }
+                HanMeaning::Outside(word) => {
+                    analysis.outside.push(word.clone());
+                    pieces.push(Vec::new());
+                }
+            }
+        }
+        let mut terms = Vec::new();
+        for piece in pieces.into_iter().filter(|p| !p.is_empty()) {
+            if piece.len() == 1 {
+                terms.push(piece[0].to_string());
+            } else {
+                terms.extend(piece.windows(2).map(|pair| pair.iter().collect::<String>()));
+            }
+        }
+        terms
     }
 
     fn apply(
@@ -183,11 +275,11 @@ impl Analyzer {
     }
 
     /// The stem a single word would be indexed under (for splitting compounds).
-    pub(crate) fn term_of(&self, word: &str) -> Option<String> {
+    pub(crate) fn term_of(&self, word: &str, lang: Lang) -> Option<String> {
         if self.stopwords.contains(word) {
             return None;
         }
-        let stemmed = stem(word);
+        let stemmed = stem(word, lang);
         match self.words.get(&stemmed) {
             Some(Meaning::Terms(terms)) if terms.len() == 1 => Some(terms[0].clone()),
             Some(_) => None,
@@ -205,20 +297,171 @@ fn as_year(word: &str) -> Option<u16> {
         .filter(|year| (1900..=2100).contains(year))
 }
 
-/// Chinese is written without spaces: each run of characters is indexed as overlapping pairs,
-/// which match words without a dictionary (a lone character stands for itself).
-fn han_terms(run: &str) -> Vec<String> {
-    let chars: Vec<char> = run.chars().collect();
-    if chars.len() == 1 {
-        return vec![run.to_owned()];
+/// Russian case, number and adjective endings, longest first where it matters.
+const RUSSIAN_SUFFIXES: &[&str] = &[
+    "ового",
+    "овому",
+    "овыми",
+    "овых",
+    "овый",
+    "овая",
+    "овое",
+    "овые",
+    "овой",
+    "овую",
+    "ами",
+    "ями",
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ыми",
+    "ими",
+    "иях",
+    "ией",
+    "ов",
+    "ев",
+    "ей",
+    "ий",
+    "ый",
+    "ой",
+    "ая",
+    "яя",
+    "ое",
+    "ее",
+    "ые",
+    "ие",
+    "ую",
+    "юю",
+    "ам",
+    "ям",
+    "ах",
+    "ях",
+    "ом",
+    "ем",
+    "их",
+    "ых",
+    "ия",
+    "ье",
+    "ья",
+    "ью",
+    "ть",
+    "а",
+    "я",
+    "о",
+    "е",
+    "у",
+    "ю",
+    "ы",
+    "и",
+    "ь",
+    "й",
+];
+
+/// Kazakh case, plural, possessive and "-less" suffixes, in their folded spelling (қ → к, і → и,
+/// ң → н …; see `normalize`), so typing on a Russian keyboard changes nothing.
+const KAZAKH_SUFFIXES: &[&str] = &[
+    "ларынын",
+    "лерынын",
+    "сынын",
+    "синин",
+    "ндагы",
+    "ндеги",
+    "нын",
+    "нин",
+    "дын",
+    "дин",
+    "тын",
+    "тин",
+    "лар",
+    "лер",
+    "дар",
+    "дер",
+    "тар",
+    "тер",
+    "дан",
+    "ден",
+    "тан",
+    "тен",
+    "нан",
+    "нен",
+    "мен",
+    "бен",
+    "пен",
+    "нда",
+    "нде",
+    "сыз",
+    "сиз",
+    "дагы",
+    "деги",
+    "тагы",
+    "теги",
+    "сы",
+    "си",
+    "га",
+    "ге",
+    "ка",
+    "ке",
+    "на",
+    "не",
+    "да",
+    "де",
+    "та",
+    "те",
+    "ны",
+    "ни",
+    "ды",
+    "ди",
+    "ты",
+    "ти",
+    "ын",
+    "ин",
+    "а",
+    "е",
+    "ы",
+    "и",
+    "у",
+];
+
+/// The shortest stem a Cyrillic word is cut to.
+const MIN_CYRILLIC_STEM: usize = 3;
+
+/// Strips up to `rounds` suffixes (Kazakh stacks them: сауда-сы-нын), longest match first.
+fn strip_suffixes(word: &str, suffixes: &[&str], rounds: usize) -> String {
+    let mut stem: Vec<char> = word.chars().collect();
+    for _ in 0..rounds {
+        let found = suffixes
+            .iter()
+            .filter(|suffix| {
+                let n = suffix.chars().count();
+                stem.len() >= n + MIN_CYRILLIC_STEM
+                    && stem[stem.len() - n..].iter().copied().eq(suffix.chars())
+            })
+            .map(|suffix| suffix.chars().count())
+            .max();
+        match found {
+            Some(n) => stem.truncate(stem.len() - n),
+            None => break,
+        }
     }
-    chars.windows(2).map(|pair| pair.iter().collect()).collect()
+    stem.into_iter().collect()
 }
 
-/// A light stemmer: English plural and verb endings for Latin words; other words unchanged.
-/// Index and question use the same function, so `visas`/`visa` and `started`/`start` meet.
-pub(crate) fn stem(word: &str) -> String {
-    if !word.is_ascii() || word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+/// A light stemmer: English plural and verb endings for Latin words; Kazakh suffixes for
+/// Cyrillic words in Kazakh text, Russian endings for other Cyrillic words; numbers and other
+/// scripts unchanged. Index and question use the same function, so `visas`/`visa`,
+/// `started`/`start`, `визы`/`визу` and `саудасы`/`сауда` meet.
+pub(crate) fn stem(word: &str, lang: Lang) -> String {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return word.to_owned();
+    }
+    if word.chars().any(super::normalize::is_cyrillic) {
+        return match lang {
+            Lang::Kk => strip_suffixes(word, KAZAKH_SUFFIXES, 3),
+            _ => strip_suffixes(word, RUSSIAN_SUFFIXES, 1),
+        };
+    }
+    if !word.is_ascii() || word.len() <= 3 {
         return word.to_owned();
     }
     let mut w = word.to_owned();
@@ -294,24 +537,35 @@ mod tests {
     }
 
     #[test]
-    fn stems_english_words() {
+    fn stems_words_per_language() {
         let cases = [
-            ("visas", "visa"),
-            ("visa", "visa"),
-            ("countries", "country"),
-            ("started", "start"),
-            ("starting", "start"),
-            ("stopping", "stop"),
-            ("increase", "increas"),
-            ("increased", "increas"),
-            ("checkpoints", "checkpoint"),
-            ("status", "status"),
-            ("bus", "bus"),
-            ("2023", "2023"),
-            ("визы", "визы"),
+            ("visas", Lang::En, "visa"),
+            ("visa", Lang::En, "visa"),
+            ("countries", Lang::En, "country"),
+            ("started", Lang::En, "start"),
+            ("starting", Lang::En, "start"),
+            ("stopping", Lang::En, "stop"),
+            ("increase", Lang::En, "increas"),
+            ("increased", Lang::En, "increas"),
+            ("checkpoints", Lang::En, "checkpoint"),
+            ("status", Lang::En, "status"),
+            ("bus", Lang::En, "bus"),
+            ("2023", Lang::Ru, "2023"),
+            ("визы", Lang::Ru, "виз"),
+            ("визу", Lang::Ru, "виз"),
+            ("визовый", Lang::Ru, "виз"),
+            ("товарооборота", Lang::Ru, "товарооборот"),
+            ("товарооборот", Lang::Ru, "товарооборот"),
+            ("кто", Lang::Ru, "кто"),
+            ("сауда", Lang::Kk, "сау"),
+            ("саудасы", Lang::Kk, "сау"),
+            ("саудасынын", Lang::Kk, "сау"),
+            ("визасыз", Lang::Kk, "виз"),
+            ("виза", Lang::Kk, "виз"),
+            ("visa", Lang::Ru, "visa"),
         ];
-        for (word, expected) in cases {
-            assert_eq!(stem(word), expected, "stem({word})");
+        for (word, lang, expected) in cases {
+            assert_eq!(stem(word, lang), expected, "stem({word}, {lang})");
         }
     }
 

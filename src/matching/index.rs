@@ -23,6 +23,8 @@ const SPLIT_FACTOR: f32 = 0.9;
 /// How much an unknown word weighs, relative to the rarest known term. A word the fact base
 /// never uses is as telling as its rarest word: "trade with Uzbekistan" is not "trade".
 const UNKNOWN_SHARE: f32 = 0.75;
+/// How much an unknown pair of Chinese characters weighs, relative to an unknown word.
+const HAN_UNKNOWN_SHARE: f32 = 0.35;
 /// The least a known term weighs: "Kazakhstan" and "China" are in almost every phrasing, yet
 /// "the president of China" is not "the president of Kazakhstan".
 const MIN_IDF: f32 = 1.5;
@@ -73,18 +75,18 @@ impl Index {
         };
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         for (intent_id, intent) in knowledge.intents.iter().enumerate() {
-            let mut phrasings: Vec<(&str, Option<Lang>)> = Vec::new();
+            let mut phrasings: Vec<(&str, Lang)> = Vec::new();
             for (lang, title) in intent.title.iter() {
-                phrasings.push((title, Some(lang)));
+                phrasings.push((title, lang));
             }
             for (lang, keywords) in intent.keywords.iter() {
-                phrasings.extend(keywords.iter().map(|k| (k.as_str(), Some(lang))));
+                phrasings.extend(keywords.iter().map(|k| (k.as_str(), lang)));
             }
             for (lang, examples) in intent.examples.iter() {
-                phrasings.extend(examples.iter().map(|e| (e.as_str(), Some(lang))));
+                phrasings.extend(examples.iter().map(|e| (e.as_str(), lang)));
             }
             for (text, lang) in phrasings {
-                let terms = analyzer.analyze(text, lang).terms;
+                let terms = analyzer.analyze_as(text, lang).terms;
                 if terms.is_empty() {
                     continue;
                 }
@@ -179,12 +181,19 @@ impl Index {
                 add(&mut matched, id, 1.0 - TYPO_PENALTY * distance as f32);
                 continue;
             }
-            if let Some((left, right)) = self.split(term) {
+            if let Some((left, right)) = self.split(term, analysis.lang) {
                 add(&mut matched, left, SPLIT_FACTOR);
                 add(&mut matched, right, SPLIT_FACTOR);
                 continue;
             }
-            total += self.unknown_weight;
+            // Chinese is cut into overlapping pairs, half of which straddle two words: an
+            // unknown pair says far less than an unknown word.
+            let han = term.chars().next().is_some_and(super::normalize::is_han);
+            total += if han {
+                HAN_UNKNOWN_SHARE * self.unknown_weight
+            } else {
+                self.unknown_weight
+            };
         }
         total += matched
             .iter()
@@ -194,7 +203,7 @@ impl Index {
     }
 
     /// Splits a run-together word ("visafree", "tradegoal") into two known terms.
-    fn split(&self, word: &str) -> Option<(u32, u32)> {
+    fn split(&self, word: &str, lang: Lang) -> Option<(u32, u32)> {
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < 6 || !chars.iter().all(|c| c.is_alphabetic()) {
             return None;
@@ -202,8 +211,8 @@ impl Index {
         (3..=chars.len() - 3).find_map(|at| {
             let left: String = chars[..at].iter().collect();
             let right: String = chars[at..].iter().collect();
-            let left = *self.ids.get(&self.analyzer.term_of(&left)?)?;
-            let right = *self.ids.get(&self.analyzer.term_of(&right)?)?;
+            let left = *self.ids.get(&self.analyzer.term_of(&left, lang)?)?;
+            let right = *self.ids.get(&self.analyzer.term_of(&right, lang)?)?;
             Some((left, right))
         })
     }

@@ -88,6 +88,29 @@ fn fix_mixed_script(word: &str) -> String {
         .collect()
 }
 
+/// Kazakh letters folded to their Russian-keyboard stand-ins (қ → к, ә → а, і → и …) and ё to
+/// е: people type Kazakh on Russian keyboards ("кандай" for "қандай"), so both sides of a match
+/// are folded the same way.
+fn fold_cyrillic(word: &str) -> String {
+    if !word.chars().any(is_cyrillic) {
+        return word.to_owned();
+    }
+    word.chars()
+        .map(|c| match c {
+            'ә' => 'а',
+            'ғ' => 'г',
+            'қ' => 'к',
+            'ң' => 'н',
+            'ө' => 'о',
+            'ұ' | 'ү' => 'у',
+            'һ' => 'х',
+            'і' => 'и',
+            'ё' => 'е',
+            c => c,
+        })
+        .collect()
+}
+
 /// Lowercase words separated by single spaces: punctuation removed, Unicode folded (NFKC, so
 /// full-width digits and ligatures become plain), numbers made uniform (`5,000` → `5000`,
 /// `24,2` → `24.2`), and a space wherever the script changes (`40bn` → `40 bn`, `30天` → `30 天`).
@@ -101,7 +124,7 @@ pub fn normalize(text: &str) -> String {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&fix_mixed_script(word));
+            out.push_str(&fold_cyrillic(&fix_mixed_script(word)));
             word.clear();
         }
     };
@@ -156,6 +179,107 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Common Kazakh words as typed without Kazakh letters (folded spelling).
+const KAZAKH_MARKERS: &[&str] = &[
+    "кандай",
+    "кашан",
+    "канша",
+    "неше",
+    "калай",
+    "кай",
+    "кайда",
+    "бар",
+    "жок",
+    "ма",
+    "ме",
+    "ба",
+    "бе",
+    "па",
+    "пе",
+    "мен",
+    "жане",
+    "туралы",
+    "бойынша",
+    "арасындагы",
+    "арасында",
+    "кытай",
+    "кытайдын",
+    "кытайга",
+    "кытайда",
+    "казакстан",
+    "казакстаннын",
+    "казакстанга",
+    "жылы",
+    "жыл",
+    "болды",
+    "болган",
+    "ушин",
+    "деген",
+    "сауда",
+    "саудасы",
+    "визасыз",
+    "айтшы",
+    "айтып",
+    "бериниз",
+    "салем",
+    "барине",
+    "осы",
+    "бул",
+    "кандай",
+    "нешe",
+    "керек",
+    "бола",
+    "ма?",
+    "туристер",
+    "шекара",
+    "келисим",
+    "басталды",
+    "кездесу",
+];
+
+/// Common Russian words that Kazakh does not use.
+const RUSSIAN_MARKERS: &[&str] = &[
+    "когда",
+    "какой",
+    "какая",
+    "какие",
+    "сколько",
+    "что",
+    "как",
+    "где",
+    "между",
+    "и",
+    "в",
+    "с",
+    "по",
+    "году",
+    "был",
+    "была",
+    "были",
+    "есть",
+    "это",
+    "для",
+    "о",
+    "об",
+    "про",
+    "китай",
+    "китая",
+    "китаем",
+    "казахстан",
+    "казахстана",
+    "казахстаном",
+    "ли",
+    "ты",
+    "вы",
+    "мне",
+    "можно",
+    "нужна",
+    "нужно",
+    "виза",
+    "визы",
+    "начал",
+];
+
 /// Guesses the language of a question from its letters: Chinese characters, Kazakh-only
 /// Cyrillic letters, other Cyrillic, else English. `hint` (a user's interface language) only
 /// decides between Russian and Kazakh when the letters cannot.
@@ -187,7 +311,13 @@ pub fn detect_lang(text: &str, hint: Option<Lang>) -> Lang {
         if kazakh > 0 || hint == Some(Lang::Kk) {
             return Lang::Kk;
         }
-        return Lang::Ru;
+        // Typed on a Russian keyboard, Kazakh loses its own letters; its words still show.
+        let (mut kk, mut ru) = (0, 0);
+        for word in normalize(text).split(' ') {
+            kk += usize::from(KAZAKH_MARKERS.contains(&word));
+            ru += usize::from(RUSSIAN_MARKERS.contains(&word));
+        }
+        return if kk > ru { Lang::Kk } else { Lang::Ru };
     }
     if latin > 0 {
         return Lang::En;
@@ -210,6 +340,8 @@ mod tests {
             ("$24.2 billion, up 35%", "24.2 billion up 35"),
             ("more than 5,000 trains", "more than 5000 trains"),
             ("24,2 млрд", "24.2 млрд"),
+            ("Қытаймен сауда қандай?", "кытаймен сауда кандай"),
+            ("Ёлка", "елка"),
             ("$40bn goal", "40 bn goal"),
             ("ＶＩＳＡ　３０ days", "visa 30 days"),
             ("vis\u{0430} free", "visa free"),
@@ -232,6 +364,12 @@ mod tests {
             ("Визасыз режим қашан басталды?", None, Lang::Kk),
             ("免签制度什么时候开始?", None, Lang::Zh),
             ("виза режимі кашан", Some(Lang::Kk), Lang::Kk),
+            ("кытай мен казакстан саудасы кандай", None, Lang::Kk),
+            (
+                "какой товарооборот между казахстаном и китаем",
+                None,
+                Lang::Ru,
+            ),
             ("visa", Some(Lang::Ru), Lang::En),
             ("2023", Some(Lang::Ru), Lang::Ru),
             ("Khorgos 霍尔果斯口岸", None, Lang::Zh),
