@@ -49,6 +49,11 @@ fn fresh_data_dir() -> PathBuf {
 }
 
 async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
+    // The bot's own log goes with a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("kzcn_bot=debug")
+        .try_init();
     let api = FakeApi::start().await;
     let url = api.url();
     let dir_text = dir.display().to_string();

@@ -250,6 +250,16 @@ fn the_number_reader_understands_units_in_every_language() {
             vec!["10.000", "126000.000", "2023.000"],
         ),
         ("126 мың турист", Lang::Kk, vec!["126000.000"]),
+        (
+            "the 15th plan (2026–30)",
+            Lang::En,
+            vec!["15.000", "2026.000", "2030.000"],
+        ),
+        (
+            "第十五个五年规划（2026—2030年）",
+            Lang::Zh,
+            vec!["2026.000", "2030.000"],
+        ),
     ];
     for (text, lang, expected) in cases {
         let mut expected: Vec<String> = expected.into_iter().map(str::to_owned).collect();

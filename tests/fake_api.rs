@@ -323,6 +323,17 @@ async fn handle(
                 "text": body["text"].as_str().unwrap_or_default(),
             }))
         }
+        "getChatMember" => {
+            let user = body["user_id"].as_i64().unwrap_or_default();
+            let who = json!({"id": user, "is_bot": false, "first_name": "User"});
+            match user == GROUP_OWNER {
+                true => ok(json!({"status": "creator", "user": who, "is_anonymous": false})),
+                false => ok(json!({"status": "member", "user": who})),
+            }
+        }
+        "getWebhookInfo" => {
+            ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
+        }
         "setMyCommands"
         | "deleteMyCommands"
         | "setWebhook"

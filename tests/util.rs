@@ -176,7 +176,10 @@ pub fn values_in(text: &str, lang: kzcn_bot::knowledge::Lang) -> Vec<String> {
             .collect::<String>()
             .trim_start()
             .to_lowercase();
-        if lang == Lang::Zh && rest.starts_with('月') && !chars[..i].ends_with(&['个']) {
+        // Chinese months are dates, not figures: "11月", and the first of a range "1—5月".
+        let month_range = rest.starts_with(['—', '–', '-', '至', '到'])
+            && rest.chars().skip(1).find(|c| !c.is_ascii_digit()) == Some('月');
+        if lang == Lang::Zh && (rest.starts_with('月') || month_range) {
             continue;
         }
         let scale = match lang {
@@ -203,6 +206,14 @@ pub fn values_in(text: &str, lang: kzcn_bot::knowledge::Lang) -> Vec<String> {
             }
             _ => 1.0,
         };
+        // "2026–30" is the range 2026 to 2030.
+        let start = i - digits.chars().count();
+        if digits.len() == 2 && start >= 5 && matches!(chars[start - 1], '-' | '–' | '—') {
+            let before: String = chars[start - 5..start - 1].iter().collect();
+            if before.len() == 4 && before.chars().all(|c| c.is_ascii_digit()) {
+                digits = format!("{}{digits}", &before[..2]);
+            }
+        }
         let value: f64 = digits.parse().unwrap_or(0.0) * scale;
         values.push(format!("{value:.3}"));
     }

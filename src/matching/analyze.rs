@@ -41,20 +41,52 @@ enum HanMeaning {
     Outside(String),
 }
 
-/// Turns text into terms; built once per knowledge base.
+/// One language's share of the lexicon. Each language keeps its own, so a Kazakh entry never
+/// fires on a Russian word that happens to share its stem ("АҚШ", the USA, and "ақша", money).
 #[derive(Debug, Clone, Default)]
-pub struct Analyzer {
-    stopwords: HashSet<String>,
-    /// Multi-word phrases keyed by their first word, longest first.
+struct Tables {
+    /// Stop words as written, and by stem (inflected Russian and Kazakh forms).
+    stop_words: HashSet<String>,
+    stop_stems: HashSet<String>,
+    /// Multi-word phrases keyed by their first word's stem, longest first.
     phrases: HashMap<String, Vec<(Vec<String>, Meaning)>>,
     /// Single words (stemmed) that stand for another term.
     words: HashMap<String, Meaning>,
+    /// Outside words too short to match by stem, matched as written.
+    outside_exact: HashMap<String, String>,
+}
+
+/// A stem shorter than this could be many words, so an outside word that short must match as
+/// written.
+const OUTSIDE_MIN_STEM: usize = 5;
+
+/// Turns text into terms; built once per knowledge base.
+#[derive(Debug, Clone, Default)]
+pub struct Analyzer {
+    tables: [Tables; 4],
     /// Chinese lexicon entries keyed by their first character, longest first.
     han: HashMap<char, Vec<(Vec<char>, HanMeaning)>>,
 }
 
 fn has_han(text: &str) -> bool {
     text.chars().any(is_han)
+}
+
+fn slot(lang: Lang) -> usize {
+    match lang {
+        Lang::En => 0,
+        Lang::Ru => 1,
+        Lang::Kk => 2,
+        Lang::Zh => 3,
+    }
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    normalize(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Analyzer {
@@ -69,11 +101,12 @@ impl Analyzer {
                     analyzer.learn_han(word, HanMeaning::Stop);
                     continue;
                 }
-                let normalized = normalize(word);
-                match normalized.split(' ').filter(|w| !w.is_empty()).count() {
-                    0 => {}
-                    1 => {
-                        analyzer.stopwords.insert(normalized);
+                match words_of(word).as_slice() {
+                    [] => {}
+                    [single] => {
+                        let tables = &mut analyzer.tables[slot(lang)];
+                        tables.stop_stems.insert(stem(single, lang));
+                        tables.stop_words.insert(single.clone());
                     }
                     _ => stop_phrases.push((lang, word)),
                 }
@@ -95,9 +128,10 @@ impl Analyzer {
                     }
                     continue;
                 }
-                let terms: Vec<String> = normalize(canonical)
-                    .split(' ')
-                    .filter(|w| !w.is_empty() && !analyzer.stopwords.contains(*w))
+                let stop = &analyzer.tables[slot(lang)].stop_words;
+                let terms: Vec<String> = words_of(canonical)
+                    .iter()
+                    .filter(|w| !stop.contains(*w))
                     .map(|w| stem(w, lang))
                     .collect();
                 if terms.is_empty() {
@@ -118,14 +152,24 @@ impl Analyzer {
         }
         for (lang, words) in lexicon.outside.iter() {
             for word in words {
-                match has_han(word) {
-                    true => analyzer.learn_han(word, HanMeaning::Outside(word.clone())),
-                    false => analyzer.learn(word, lang, Meaning::Outside(word.clone())),
+                if has_han(word) {
+                    analyzer.learn_han(word, HanMeaning::Outside(word.clone()));
+                    continue;
+                }
+                match words_of(word).as_slice() {
+                    [single] if stem(single, lang).chars().count() < OUTSIDE_MIN_STEM => {
+                        analyzer.tables[slot(lang)]
+                            .outside_exact
+                            .insert(single.clone(), word.clone());
+                    }
+                    _ => analyzer.learn(word, lang, Meaning::Outside(word.clone())),
                 }
             }
         }
-        for list in analyzer.phrases.values_mut() {
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        for tables in &mut analyzer.tables {
+            for list in tables.phrases.values_mut() {
+                list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+            }
         }
         for list in analyzer.han.values_mut() {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
@@ -135,17 +179,14 @@ impl Analyzer {
 
     fn learn(&mut self, entry: &str, lang: Lang, meaning: Meaning) {
         // Phrases are matched on stems, so "border posts" finds "border post".
-        let words: Vec<String> = normalize(entry)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| stem(w, lang))
-            .collect();
+        let words: Vec<String> = words_of(entry).iter().map(|w| stem(w, lang)).collect();
+        let tables = &mut self.tables[slot(lang)];
         match words.len() {
             0 => {}
             1 => {
-                self.words.entry(words[0].clone()).or_insert(meaning);
+                tables.words.entry(words[0].clone()).or_insert(meaning);
             }
-            _ => self
+            _ => tables
                 .phrases
                 .entry(words[0].clone())
                 .or_default()
@@ -160,6 +201,19 @@ impl Analyzer {
         }
     }
 
+    /// The lexicon tables that apply to text in `lang`: its own, then English (Latin words such
+    /// as "SCO" turn up in questions in every language).
+    fn tables_for(&self, lang: Lang) -> impl Iterator<Item = &Tables> {
+        let own = &self.tables[slot(lang)];
+        let english = (lang != Lang::En).then(|| &self.tables[slot(Lang::En)]);
+        std::iter::once(own).chain(english)
+    }
+
+    fn is_stop(&self, word: &str, stemmed: &str, lang: Lang) -> bool {
+        self.tables_for(lang).any(|t| t.stop_words.contains(word))
+            || (lang != Lang::En && self.tables[slot(lang)].stop_stems.contains(stemmed))
+    }
+
     /// Analyses a question, guessing its language (`hint`: the asker's interface language).
     pub fn analyze(&self, text: &str, hint: Option<Lang>) -> Analysis {
         self.analyze_as(text, detect_lang(text, hint))
@@ -171,8 +225,7 @@ impl Analyzer {
             lang,
             ..Analysis::default()
         };
-        let normalized = normalize(text);
-        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        let words = words_of(text);
         let stems: Vec<String> = words.iter().map(|w| stem(w, lang)).collect();
         let mut seen = HashSet::new();
         let mut push = |analysis: &mut Analysis, term: String| {
@@ -182,17 +235,24 @@ impl Analyzer {
         };
         let mut i = 0;
         while i < words.len() {
-            if let Some((len, meaning)) = self.phrase_at(&stems[i..]) {
+            if let Some((len, meaning)) = self.phrase_at(&stems[i..], lang) {
                 self.apply(meaning, &mut analysis, &mut push);
                 i += len;
                 continue;
             }
-            let word = words[i];
+            let (word, stemmed) = (&words[i], &stems[i]);
             i += 1;
             if let Some(year) = as_year(word) {
                 analysis.years.push(year);
             }
-            if self.stopwords.contains(word) {
+            if let Some(entry) = self
+                .tables_for(lang)
+                .find_map(|t| t.outside_exact.get(word))
+            {
+                analysis.outside.push(entry.clone());
+                continue;
+            }
+            if self.is_stop(word, stemmed, lang) {
                 continue;
             }
             if word.chars().next().is_some_and(is_han) {
@@ -201,8 +261,7 @@ impl Analyzer {
                 }
                 continue;
             }
-            let stemmed = &stems[i - 1];
-            match self.words.get(stemmed) {
+            match self.tables_for(lang).find_map(|t| t.words.get(stemmed)) {
                 Some(meaning) => self.apply(meaning, &mut analysis, &mut push),
                 None => push(&mut analysis, stemmed.clone()),
             }
@@ -265,22 +324,27 @@ impl Analyzer {
         }
     }
 
-    fn phrase_at(&self, words: &[String]) -> Option<(usize, &Meaning)> {
-        let candidates = self.phrases.get(&words[0])?;
-        candidates.iter().find_map(|(phrase, meaning)| {
-            let matches =
-                phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w);
-            matches.then_some((phrase.len(), meaning))
+    fn phrase_at(&self, words: &[String], lang: Lang) -> Option<(usize, &Meaning)> {
+        self.tables_for(lang).find_map(|tables| {
+            tables
+                .phrases
+                .get(&words[0])?
+                .iter()
+                .find_map(|(phrase, meaning)| {
+                    let matches = phrase.len() <= words.len()
+                        && phrase.iter().zip(words).all(|(p, w)| p == w);
+                    matches.then_some((phrase.len(), meaning))
+                })
         })
     }
 
     /// The stem a single word would be indexed under (for splitting compounds).
     pub(crate) fn term_of(&self, word: &str, lang: Lang) -> Option<String> {
-        if self.stopwords.contains(word) {
+        let stemmed = stem(word, lang);
+        if self.is_stop(word, &stemmed, lang) {
             return None;
         }
-        let stemmed = stem(word, lang);
-        match self.words.get(&stemmed) {
+        match self.tables_for(lang).find_map(|t| t.words.get(&stemmed)) {
             Some(Meaning::Terms(terms)) if terms.len() == 1 => Some(terms[0].clone()),
             Some(_) => None,
             None => Some(stemmed),

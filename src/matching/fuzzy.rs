@@ -100,6 +100,7 @@ impl Fuzzy {
         &self,
         word: &str,
         terms: &[String],
+        keep: impl Fn(u32) -> bool,
         rank: impl Fn(u32) -> u32,
     ) -> Option<(u32, usize)> {
         if !correctable(word) {
@@ -120,6 +121,7 @@ impl Fuzzy {
         }
         candidates
             .into_iter()
+            .filter(|&id| keep(id))
             .filter_map(|id| {
                 let term = &terms[id as usize];
                 let term_len = term.chars().count();
@@ -177,7 +179,7 @@ mod tests {
         ];
         for (word, expected) in cases {
             let found = fuzzy
-                .lookup(word, &terms, |_| 0)
+                .lookup(word, &terms, |_| true, |_| 0)
                 .map(|(id, _)| terms[id as usize].as_str());
             assert_eq!(found, expected, "lookup({word})");
         }
@@ -196,7 +198,7 @@ mod tests {
             }
         };
         let found = fuzzy
-            .lookup("touris", &terms, rank)
+            .lookup("touris", &terms, |_| true, rank)
             .map(|(id, d)| (terms[id as usize].as_str(), d));
         assert_eq!(found, Some(("tourist", 1)));
     }

@@ -29,6 +29,15 @@ const HAN_UNKNOWN_SHARE: f32 = 0.35;
 /// "the president of China" is not "the president of Kazakhstan".
 const MIN_IDF: f32 = 1.5;
 
+fn lang_bit(lang: Lang) -> u8 {
+    match lang {
+        Lang::En => 1,
+        Lang::Ru => 2,
+        Lang::Kk => 4,
+        Lang::Zh => 8,
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Doc {
     intent: u32,
@@ -58,6 +67,8 @@ pub struct Index {
     idf: Vec<f32>,
     /// How many intents use each term (ranks typo corrections).
     intent_freq: Vec<u32>,
+    /// The languages whose phrasings use each term, one bit per language.
+    term_langs: Vec<u8>,
     postings: Vec<Vec<u32>>,
     intent_postings: Vec<Vec<u32>>,
     docs: Vec<Doc>,
@@ -90,7 +101,11 @@ impl Index {
                 if terms.is_empty() {
                     continue;
                 }
-                let ids = terms.into_iter().map(|term| index.intern(term)).collect();
+                let ids: Vec<u32> = terms.into_iter().map(|term| index.intern(term)).collect();
+                index.term_langs.resize(index.terms.len(), 0);
+                for &id in &ids {
+                    index.term_langs[id as usize] |= lang_bit(lang);
+                }
                 doc_terms.push(ids);
                 index.docs.push(Doc {
                     intent: intent_id as u32,
@@ -174,9 +189,16 @@ impl Index {
             {
                 continue;
             }
-            if let Some((id, distance)) = self
-                .fuzzy
-                .lookup(term, &self.terms, |id| self.intent_freq[id as usize])
+            // A misspelt word is corrected to a word of its own language (or a Latin name), not
+            // to a look-alike from another language's phrasings.
+            let same_language = |id: u32| {
+                self.term_langs[id as usize] & lang_bit(analysis.lang) != 0
+                    || self.terms[id as usize].is_ascii()
+            };
+            if let Some((id, distance)) =
+                self.fuzzy.lookup(term, &self.terms, same_language, |id| {
+                    self.intent_freq[id as usize]
+                })
             {
                 add(&mut matched, id, 1.0 - TYPO_PENALTY * distance as f32);
                 continue;

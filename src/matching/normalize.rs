@@ -188,6 +188,7 @@ const KAZAKH_MARKERS: &[&str] = &[
     "калай",
     "кай",
     "кайда",
+    "кайсы",
     "бар",
     "жок",
     "ма",
@@ -206,13 +207,17 @@ const KAZAKH_MARKERS: &[&str] = &[
     "кытайдын",
     "кытайга",
     "кытайда",
+    "кытаймен",
     "казакстан",
     "казакстаннын",
     "казакстанга",
+    "казакстанда",
     "жылы",
     "жыл",
+    "жылгы",
     "болды",
     "болган",
+    "болады",
     "ушин",
     "деген",
     "сауда",
@@ -225,16 +230,36 @@ const KAZAKH_MARKERS: &[&str] = &[
     "барине",
     "осы",
     "бул",
-    "кандай",
-    "нешe",
     "керек",
-    "бола",
-    "ма?",
     "туристер",
     "шекара",
     "келисим",
     "басталды",
     "кездесу",
+    "кездести",
+    "жумыс",
+    "уакыты",
+    "уакыт",
+    "бекет",
+    "бекети",
+    "ким",
+    "ози",
+    "бизде",
+    "бизге",
+    "биздин",
+    "кейин",
+    "бойы",
+    "жетти",
+    "шарттары",
+    "саммити",
+    "шыу",
+    "ашты",
+    "ашылды",
+    "турады",
+    "тура",
+    "не",
+    "нешe",
+    "кимдер",
 ];
 
 /// Common Russian words that Kazakh does not use.
@@ -243,6 +268,7 @@ const RUSSIAN_MARKERS: &[&str] = &[
     "какой",
     "какая",
     "какие",
+    "каком",
     "сколько",
     "что",
     "как",
@@ -268,16 +294,31 @@ const RUSSIAN_MARKERS: &[&str] = &[
     "казахстан",
     "казахстана",
     "казахстаном",
-    "ли",
     "ты",
     "вы",
     "мне",
     "можно",
     "нужна",
     "нужно",
-    "виза",
     "визы",
     "начал",
+    "кто",
+    "такой",
+    "такое",
+    "ли",
+    "ещё",
+    "еще",
+    "уже",
+    "или",
+    "на",
+    "из",
+    "от",
+    "до",
+];
+
+/// Endings that mark a word as Kazakh (folded spelling) rather than Russian.
+const KAZAKH_ENDINGS: &[&str] = &[
+    "нын", "нин", "дын", "дин", "тын", "тин", "дагы", "деги", "мен", "пен", "бен", "лары", "лери",
 ];
 
 /// Guesses the language of a question from its letters: Chinese characters, Kazakh-only
@@ -314,7 +355,9 @@ pub fn detect_lang(text: &str, hint: Option<Lang>) -> Lang {
         // Typed on a Russian keyboard, Kazakh loses its own letters; its words still show.
         let (mut kk, mut ru) = (0, 0);
         for word in normalize(text).split(' ') {
-            kk += usize::from(KAZAKH_MARKERS.contains(&word));
+            let kazakh_ending =
+                word.chars().count() > 4 && KAZAKH_ENDINGS.iter().any(|e| word.ends_with(e));
+            kk += usize::from(KAZAKH_MARKERS.contains(&word) || kazakh_ending);
             ru += usize::from(RUSSIAN_MARKERS.contains(&word));
         }
         return if kk > ru { Lang::Kk } else { Lang::Ru };
