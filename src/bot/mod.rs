@@ -20,8 +20,9 @@ use teloxide::adaptors::Throttle;
 use teloxide::dispatching::{Dispatcher, UpdateHandler};
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
+use teloxide::stop::StopToken;
 use teloxide::types::{BotCommand, BotCommandScope};
-use teloxide::update_listeners::{webhooks, Polling};
+use teloxide::update_listeners::{webhooks, Polling, UpdateListener};
 use tracing::{error, info, warn};
 
 pub use commands::Command;
@@ -46,6 +47,12 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Start waiting for the stop signal at once, so a signal during start-up is not missed.
+    let (stop_sender, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_sender.send(true);
+    });
     let mut raw = Bot::new(config.token.expose());
     if let Some(url) = &config.api_url {
         raw = raw.set_api_url(url.clone());
@@ -77,29 +84,14 @@ pub async fn run(
         )
         .error_handler(Arc::clone(&redactor) as Arc<dyn ErrorHandler<anyhow::Error> + Send + Sync>)
         .build();
-    let token = dispatcher.shutdown_token();
-    tokio::spawn(async move {
-        shutdown.await;
-        info!("stopping: finishing the answers in flight");
-        // Until dispatching has started the token refuses; keep asking until it accepts.
-        loop {
-            match token.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
-    });
-
     match &config.webhook {
         None => {
-            let listener = Polling::builder(bot.clone())
+            let mut listener = Polling::builder(bot.clone())
                 .timeout(POLL_TIMEOUT)
                 .delete_webhook()
                 .await
                 .build();
+            stop_when(stopping, listener.stop_token());
             info!(
                 ms = started.elapsed().as_millis() as u64,
                 "ready (long polling)"
@@ -109,18 +101,33 @@ pub async fn run(
         Some(hook) => {
             let options = webhooks::Options::new(hook.listen, hook.url.clone())
                 .secret_token(hook.secret.clone());
-            let listener = webhooks::axum(bot.clone(), options).await.map_err(|e| {
+            let mut listener = webhooks::axum(bot.clone(), options).await.map_err(|e| {
                 anyhow::anyhow!(
                     "cannot set the webhook: {}",
                     redactor.redact(&e.to_string())
                 )
             })?;
+            stop_when(stopping, listener.stop_token());
             info!(ms = started.elapsed().as_millis() as u64, listen = %hook.listen, "ready (webhook)");
             dispatcher.dispatch_with_listener(listener, redactor).await;
         }
     }
     info!("stopped");
     Ok(())
+}
+
+/// Stops the update listener once `stopping` turns true. The listener then takes no new
+/// updates, confirms to Telegram the ones it handed over, and ends; the dispatcher finishes the
+/// answers in flight and returns. (Stopping the listener itself, rather than through the
+/// dispatcher's shutdown token, cannot be missed: the token's wake-up is lost when it arrives
+/// while an update is being dispatched.)
+fn stop_when(mut stopping: tokio::sync::watch::Receiver<bool>, token: StopToken) {
+    tokio::spawn(async move {
+        if stopping.wait_for(|stop| *stop).await.is_ok() {
+            info!("stopping: finishing the answers in flight");
+            token.stop();
+        }
+    });
 }
 
 /// The routing tree: commands, questions, buttons and inline queries.
