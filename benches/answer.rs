@@ -1,5 +1,5 @@
 //! The answer call on the real fact base, over a mixed set of questions: direct, paraphrased,
-//! misspelt, keyword-only, chatty, out of scope, and over-long. Run: `cargo bench --bench answer`.
+//! misspelt, keyword-only, chatty, out of scope, over-long, and in Russian, Kazakh and Chinese. Run: `cargo bench --bench answer`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -33,6 +33,12 @@ const QUESTIONS: &[&str] = &[
     "oil pipline capacity expansion",
     "yo",
     "",
+    "Когда заработал безвизовый режим между Казахстаном и Китаем?",
+    "сколько дней можно находиться без визы",
+    "Қытаймен сауда көлемі 2022 жылы қанша болды?",
+    "кытай туристери канша",
+    "中哈贸易额2023年是多少",
+    "免签可以停留多少天",
 ];
 
 fn bench(c: &mut Criterion) {
