@@ -113,10 +113,6 @@ impl Engine {
         &self.knowledge
     }
 
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
-
     /// Answers a question in its own language. `hint` is the asker's interface language, if
     /// known: it only settles what the letters cannot (Russian or Kazakh).
     pub fn answer(&self, question: &str, hint: Option<Lang>) -> Answer {

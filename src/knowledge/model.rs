@@ -277,10 +277,6 @@ impl Knowledge {
     pub fn intent(&self, id: &str) -> Option<&Intent> {
         self.intents.iter().find(|intent| intent.id == id)
     }
-
-    pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|source| source.id == id)
-    }
 }
 
 /// What changed between two versions of the fact base, by fact id.

@@ -159,11 +159,6 @@ impl Index {
         self.analyzer.analyze(text, hint)
     }
 
-    /// Number of distinct terms and of indexed phrasings (for reports and benchmarks).
-    pub fn size(&self) -> (usize, usize) {
-        (self.terms.len(), self.docs.len())
-    }
-
     /// Resolves question terms against the vocabulary; returns the matched terms and the total
     /// weight of the question (unknown words included).
     fn resolve(&self, analysis: &Analysis) -> (Vec<Matched>, f32) {
