@@ -1,6 +1,7 @@
 //! All integration tests, compiled as one binary: the fact base against its articles, the
 //! evaluation set, and the command-line front run as a real process.
 
+mod answers;
 mod bot;
 mod cli;
 mod eval;

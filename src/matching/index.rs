@@ -29,6 +29,13 @@ const HAN_UNKNOWN_SHARE: f32 = 0.35;
 /// "the president of China" is not "the president of Kazakhstan".
 const MIN_IDF: f32 = 1.5;
 
+fn is_year(term: &str) -> bool {
+    term.len() == 4
+        && term
+            .parse::<u16>()
+            .is_ok_and(|year| (1900..=2100).contains(&year))
+}
+
 fn lang_bit(lang: Lang) -> u8 {
     match lang {
         Lang::En => 1,
@@ -134,7 +141,15 @@ impl Index {
         index.idf = index
             .intent_freq
             .iter()
-            .map(|&df| (1.0 + n / df.max(1) as f32).ln().max(MIN_IDF))
+            .zip(&index.terms)
+            .map(|(&df, term)| {
+                // A year picks a period more than a topic: "tourists in 2022" is about tourists,
+                // even if only the trade figures mention 2022.
+                match is_year(term) {
+                    true => MIN_IDF,
+                    false => (1.0 + n / df.max(1) as f32).ln().max(MIN_IDF),
+                }
+            })
             .collect();
         for (doc, terms) in index.docs.iter_mut().zip(&doc_terms) {
             doc.weight = terms.iter().map(|&t| index.idf[t as usize]).sum();
