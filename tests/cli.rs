@@ -172,3 +172,36 @@ fn chat_answers_until_quit_and_a_number_picks_an_offer() {
     );
     assert!(!text.contains("never read"));
 }
+
+#[test]
+fn check_lists_missing_translations_with_file_and_line() {
+    // The small fixture is English only: every other language is reported, and it still loads.
+    let dir = fixture("mini");
+    let output = run(&["check", dir.to_str().unwrap()], b"");
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    for expected in [
+        "base.toml:14: intent \"visa-days\": missing or empty Russian translation (title.ru)",
+        "base.toml:22: fact \"visa-30\": missing or empty Kazakh translation (text.kk)",
+        "missing or empty Chinese translation (text.zh)",
+        "the bot still runs",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+}
+
+#[test]
+fn ask_json_reports_the_language_of_each_question() {
+    let input = "When did the visa-free regime start?\nКогда начал действовать безвизовый режим?\nВизасыз режим қашан басталды?\n免签制度什么时候开始的？\n";
+    let output = run(&["ask", "--json"], input.as_bytes());
+    let langs: Vec<String> = stdout(&output)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).expect("JSON")["lang"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(langs, ["en", "ru", "kk", "zh"]);
+}
