@@ -123,9 +123,10 @@ async fn send_html(
     Ok(())
 }
 
-/// A message from the fact base in `lang`, HTML-escaped, with `{name}` values filled in.
+/// A message from the fact base in `lang` as HTML: the text is escaped, then `{name}` values,
+/// which are HTML already (escaped by the caller, or markup such as `<code>`), are filled in.
 fn said(engine: &Engine, id: &str, lang: Lang, values: &[(&str, &str)]) -> String {
-    escape(&fill(engine.knowledge().message(id, lang), values))
+    fill(&escape(engine.knowledge().message(id, lang)), values)
 }
 
 async fn on_question(
@@ -172,17 +173,13 @@ fn how_to_ask(engine: &Engine, me: &Me, lang: Lang) -> String {
         "how_to_ask_group",
         lang,
         &[
-            ("ask", &format!("/ask@{} …", me.username())),
-            ("mention", &format!("@{}", me.username())),
+            ("ask", &format!("<code>/ask@{username} …</code>")),
+            ("mention", &format!("@{username}")),
         ],
     );
     format!(
-        "{}\n<code>/ask {example}</code>\n\n{}",
-        said(engine, "how_to_ask", lang, &[]),
-        group.replace(
-            &format!("/ask@{username} …"),
-            &format!("<code>/ask@{username} …</code>")
-        )
+        "{}\n<code>/ask {example}</code>\n\n{group}",
+        said(engine, "how_to_ask", lang, &[])
     )
 }
 
@@ -359,14 +356,16 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
                 report.facts.to_string(),
                 report.intents.to_string(),
             );
-            fill(
-                &said(
-                    &engine,
-                    "reload_ok",
-                    lang,
-                    &[("ms", &ms), ("facts", &facts), ("intents", &intents)],
-                ),
-                &[("change", &change)],
+            said(
+                &engine,
+                "reload_ok",
+                lang,
+                &[
+                    ("ms", &ms),
+                    ("facts", &facts),
+                    ("intents", &intents),
+                    ("change", &change),
+                ],
             )
         }
         Err(error) => {
