@@ -142,6 +142,8 @@ impl Engine {
             return self.message(question, lang, Kind::TooLong, 0.0, message, Vec::new());
         }
         let mut analysis = self.index.analyze(trimmed, hint);
+        // The question's own language sets the scale, even when the reply is in a pinned one.
+        let scale = analysis.lang;
         if let Some(lang) = reply_lang {
             analysis.lang = lang;
         }
@@ -158,8 +160,6 @@ impl Engine {
         let Some(&best) = scored.first() else {
             return self.unknown(question, &analysis, 0.0);
         };
-        // The question's own language sets the scale, even when the reply is in a pinned one.
-        let scale = crate::matching::detect_lang(trimmed, hint);
         if best.score >= answer_threshold(scale) {
             return self.answer_scored(question, &analysis, best);
         }
@@ -258,7 +258,7 @@ impl Engine {
         let lang = analysis.lang;
         let facts = select_facts(intent, analysis);
         if facts.is_empty() {
-            return self.no_period(question, analysis, intent, best.score);
+            return self.no_period(question, analysis, best);
         }
         // Sources are numbered in order of first citation; markers only when there are several.
         let mut cited: Vec<usize> = Vec::new();
@@ -366,13 +366,8 @@ impl Engine {
         )
     }
 
-    fn no_period(
-        &self,
-        question: &str,
-        analysis: &Analysis,
-        intent: &Intent,
-        confidence: f32,
-    ) -> Answer {
+    fn no_period(&self, question: &str, analysis: &Analysis, best: Scored) -> Answer {
+        let intent = &self.knowledge.intents[best.intent];
         let years: Vec<String> = analysis.years.iter().map(u16::to_string).collect();
         let covered: Vec<String> = intent
             .facts
@@ -388,18 +383,12 @@ impl Engine {
                 ("periods", &covered.join("; ")),
             ],
         );
-        let index = self
-            .knowledge
-            .intents
-            .iter()
-            .position(|i| i.id == intent.id)
-            .unwrap_or(0);
-        let suggestions = vec![self.suggestion(index, analysis.lang)];
+        let suggestions = vec![self.suggestion(best.intent, analysis.lang)];
         self.message(
             question,
             analysis.lang,
             Kind::NoPeriod,
-            confidence,
+            best.score,
             message,
             suggestions,
         )

@@ -79,43 +79,44 @@ pub(crate) async fn send_pieces(
     for (n, piece) in pieces.iter().enumerate() {
         let reply = reply_to.filter(|_| n == 0);
         let markup = keyboard.clone().filter(|_| n + 1 == pieces.len());
-        let result = retrying(|| {
-            let mut request = bot
-                .send_message(chat, piece.clone())
-                .parse_mode(ParseMode::Html);
-            if let Some(id) = reply {
-                request = request
-                    .reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
-            }
-            if let Some(markup) = markup.clone() {
-                request = request.reply_markup(markup);
-            }
-            request.send()
-        })
-        .await;
-        match result {
-            Ok(_) => {}
+        match send_one(bot, chat, piece, Some(ParseMode::Html), reply, &markup).await {
             Err(RequestError::Api(ApiError::CantParseEntities(reason))) => {
                 warn!("Telegram refused the HTML ({reason}); sending plain text");
-                let plain = render::to_plain(piece);
-                retrying(|| {
-                    let mut request = bot.send_message(chat, plain.clone());
-                    if let Some(id) = reply {
-                        request = request.reply_parameters(
-                            ReplyParameters::new(id).allow_sending_without_reply(),
-                        );
-                    }
-                    if let Some(markup) = markup.clone() {
-                        request = request.reply_markup(markup);
-                    }
-                    request.send()
-                })
-                .await?;
+                send_one(bot, chat, &render::to_plain(piece), None, reply, &markup).await?;
             }
-            Err(error) => return Err(error),
+            result => {
+                result?;
+            }
         }
     }
     Ok(())
+}
+
+/// One message, retried until it is sent or fails for good.
+async fn send_one(
+    bot: &TgBot,
+    chat: ChatId,
+    text: &str,
+    mode: Option<ParseMode>,
+    reply: Option<MessageId>,
+    markup: &Option<InlineKeyboardMarkup>,
+) -> Result<(), RequestError> {
+    retrying(|| {
+        let mut request = bot.send_message(chat, text);
+        if let Some(mode) = mode {
+            request = request.parse_mode(mode);
+        }
+        if let Some(id) = reply {
+            request =
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+        }
+        if let Some(markup) = markup.clone() {
+            request = request.reply_markup(markup);
+        }
+        request.send()
+    })
+    .await
+    .map(|_| ())
 }
 
 #[cfg(test)]

@@ -19,10 +19,6 @@ pub(crate) fn allowed_distance(len: usize) -> usize {
     }
 }
 
-fn depth(len: usize) -> usize {
-    allowed_distance(len).min(if len >= 9 { 3 } else { 2 })
-}
-
 fn hash(text: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
     text.hash(&mut hasher);
@@ -85,7 +81,7 @@ impl Fuzzy {
             if !correctable(term) {
                 continue;
             }
-            for deletion in deletions(term, depth(term.chars().count())) {
+            for deletion in deletions(term, allowed_distance(term.chars().count())) {
                 entries.push((hash(&deletion), id as u32));
             }
         }
@@ -109,7 +105,7 @@ impl Fuzzy {
         let len = word.chars().count();
         let allowed = allowed_distance(len);
         let mut candidates = HashSet::new();
-        for deletion in deletions(word, depth(len)) {
+        for deletion in deletions(word, allowed) {
             let key = hash(&deletion);
             let start = self.entries.partition_point(|&(h, _)| h < key);
             candidates.extend(
