@@ -9,3 +9,4 @@ mod facts;
 mod fake_api;
 mod serve;
 mod util;
+mod written;

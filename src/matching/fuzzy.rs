@@ -67,9 +67,13 @@ pub(crate) struct Fuzzy {
     entries: Vec<(u64, u32)>,
 }
 
+/// The longest word typo correction looks at. Its deletions grow as the cube of its length,
+/// so one long word must not cost seconds; no word in the fact base comes near this.
+pub(crate) const MAX_WORD: usize = 24;
+
 /// Only words made of letters are worth correcting; numbers and Chinese characters are not.
 fn correctable(term: &str) -> bool {
-    term.chars().count() >= 4
+    (4..=MAX_WORD).contains(&term.chars().count())
         && term.chars().all(char::is_alphabetic)
         && !term.chars().any(super::normalize::is_han)
 }

@@ -1,12 +1,16 @@
-//! The search index over every intent's title, keywords and example phrasings, built once per
-//! knowledge base.
+//! Retrieval: the search index over every intent's curated phrasings (title, keywords,
+//! examples) and over the text of every fact, in all four languages, built once per knowledge
+//! base.
 //!
-//! Each phrasing is a small document; a term's weight is its rarity across intents (idf), so
-//! "khorgos" says more than "kazakhstan". A question is scored against the documents that share
-//! a term with it (never against all of them) and each intent gets a confidence in 0..1 from two
-//! views: how much of the question its phrasings explain (coverage) and how closely its best
-//! phrasing matches the question as a whole (Dice overlap). Words the fact base never uses count
-//! against a match, which is what turns "Kazakhstan–Russia trade" into "I don't know".
+//! Each phrasing and each fact text is a small document; a term's weight is its rarity across
+//! intents (idf), so "khorgos" says more than "kazakhstan". A question is scored against the
+//! documents that share a term with it (never against all of them). Every (intent, fact) pair
+//! gets a confidence in 0..1 from two views: how much of the question the intent's phrasings
+//! and that one fact explain together (coverage), and how closely the best single document
+//! matches the question as a whole (Dice overlap). Curated phrasings count in full, fact text
+//! a little less (`FACT_SHARE`), so the whole text the bot can answer from is its vocabulary
+//! while our phrasings still lead. Words the fact base never uses count against a match, and so
+//! do the lexicon's "outside" words unless the intent itself uses them.
 
 use std::collections::HashMap;
 
@@ -14,8 +18,11 @@ use super::analyze::{Analysis, Analyzer};
 use super::fuzzy::Fuzzy;
 use crate::knowledge::{Knowledge, Lang};
 
-/// How much coverage counts against the best single phrasing.
+/// How much coverage counts against the best single document.
 const COVERAGE_SHARE: f32 = 0.5;
+/// How much a term found only in a fact's text counts, against one in a curated phrasing.
+/// Tuned on the written-a development sets (0.7–0.9 were tried).
+const FACT_SHARE: f32 = 0.8;
 /// A corrected typo counts a little less than the word itself, per wrong letter.
 const TYPO_PENALTY: f32 = 0.1;
 /// A word split into two known words ("visafree") counts a little less.
@@ -23,11 +30,20 @@ const SPLIT_FACTOR: f32 = 0.9;
 /// How much an unknown word weighs, relative to the rarest known term. A word the fact base
 /// never uses is as telling as its rarest word: "trade with Uzbekistan" is not "trade".
 const UNKNOWN_SHARE: f32 = 0.75;
+/// How much an "outside" word (another country, a price, an age) weighs against an intent
+/// that does not use it, relative to an unknown word: it names what the articles never cover.
+const OUTSIDE_SHARE: f32 = 5.0;
 /// How much an unknown pair of Chinese characters weighs, relative to an unknown word.
 const HAN_UNKNOWN_SHARE: f32 = 0.35;
 /// The least a known term weighs: "Kazakhstan" and "China" are in almost every phrasing, yet
 /// "the president of China" is not "the president of Kazakhstan".
 const MIN_IDF: f32 = 1.5;
+/// A term at least this rare names something specific (a city, a person), not the subject
+/// of half the fact base.
+const RARE_IDF: f32 = 2.0;
+/// The most terms of one question that are scored; the rest are ignored. Keeps the work per
+/// question bounded whatever is sent (a question of 64 distinct content words is not one).
+pub const MAX_TERMS: usize = 64;
 
 fn is_year(term: &str) -> bool {
     term.len() == 4
@@ -45,18 +61,29 @@ fn lang_bit(lang: Lang) -> u8 {
     }
 }
 
+/// Marks a document that is a curated phrasing, not a fact's text.
+const CURATED: u32 = u32::MAX;
+
 #[derive(Debug, Clone)]
 struct Doc {
     intent: u32,
+    /// The fact whose text this is (index within its intent), or `CURATED`.
+    fact: u32,
     /// Sum of the idf of its distinct terms.
     weight: f32,
 }
 
-/// One intent's confidence for a question.
+/// One intent's confidence for a question, with the fact that explains it best.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scored {
     pub intent: usize,
     pub score: f32,
+    /// The fact (index within the intent) whose text, with the intent's phrasings, explains
+    /// the question best; `None` when the phrasings alone do.
+    pub fact: Option<usize>,
+    /// That fact matched question words the intent's phrasings do not have: the question
+    /// picks it out rather than the intent as a whole.
+    pub specific: bool,
 }
 
 /// A question term resolved against the vocabulary.
@@ -64,6 +91,13 @@ pub struct Scored {
 struct Matched {
     term: u32,
     factor: f32,
+}
+
+/// The question as the index sees it: matched terms, their total weight, and the outside
+/// words it uses.
+struct Resolved {
+    matched: Vec<Matched>,
+    total: f32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,10 +108,15 @@ pub struct Index {
     idf: Vec<f32>,
     /// How many intents use each term (ranks typo corrections).
     intent_freq: Vec<u32>,
-    /// The languages whose phrasings use each term, one bit per language.
+    /// The languages whose text uses each term, one bit per language.
     term_langs: Vec<u8>,
     postings: Vec<Vec<u32>>,
-    intent_postings: Vec<Vec<u32>>,
+    /// Per term, the intents whose curated phrasings use it (sorted).
+    curated: Vec<Vec<u32>>,
+    /// Per term, the (intent, fact) pairs whose fact text uses it (sorted).
+    in_facts: Vec<Vec<(u32, u32)>>,
+    /// Per intent, the outside words its own phrasings and facts use.
+    own_outside: Vec<Vec<String>>,
     docs: Vec<Doc>,
     intents: usize,
     fuzzy: Fuzzy,
@@ -89,26 +128,27 @@ impl Index {
         let analyzer = Analyzer::new(&knowledge.lexicon);
         let mut index = Index {
             intents: knowledge.intents.len(),
+            own_outside: vec![Vec::new(); knowledge.intents.len()],
             ..Index::default()
         };
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         for (intent_id, intent) in knowledge.intents.iter().enumerate() {
-            let mut phrasings: Vec<(&str, Lang)> = Vec::new();
-            for (lang, title) in intent.title.iter() {
-                phrasings.push((title, lang));
-            }
-            for (lang, keywords) in intent.keywords.iter() {
-                phrasings.extend(keywords.iter().map(|k| (k.as_str(), lang)));
-            }
-            for (lang, examples) in intent.examples.iter() {
-                phrasings.extend(examples.iter().map(|e| (e.as_str(), lang)));
-            }
-            for (text, lang) in phrasings {
-                let terms = analyzer.analyze_as(text, lang).terms;
-                if terms.is_empty() {
+            for (text, lang, fact) in documents(intent) {
+                let analysis = analyzer.analyze_as(text, lang);
+                let own = &mut index.own_outside[intent_id];
+                for word in analysis.outside {
+                    if !own.contains(&word) {
+                        own.push(word);
+                    }
+                }
+                if analysis.terms.is_empty() {
                     continue;
                 }
-                let ids: Vec<u32> = terms.into_iter().map(|term| index.intern(term)).collect();
+                let ids: Vec<u32> = analysis
+                    .terms
+                    .into_iter()
+                    .map(|term| index.intern(term))
+                    .collect();
                 index.term_langs.resize(index.terms.len(), 0);
                 for &id in &ids {
                     index.term_langs[id as usize] |= lang_bit(lang);
@@ -116,32 +156,58 @@ impl Index {
                 doc_terms.push(ids);
                 index.docs.push(Doc {
                     intent: intent_id as u32,
+                    fact,
                     weight: 0.0,
                 });
             }
         }
-        index.postings = vec![Vec::new(); index.terms.len()];
-        index.intent_postings = vec![Vec::new(); index.terms.len()];
+        index.fill_postings(&doc_terms);
+        index.fuzzy = Fuzzy::new(&index.terms);
+        index.analyzer = analyzer;
+        index
+    }
+
+    /// Postings, per-term intent and fact lists, idf and document weights.
+    fn fill_postings(&mut self, doc_terms: &[Vec<u32>]) {
+        let n_terms = self.terms.len();
+        self.postings = vec![Vec::new(); n_terms];
+        self.curated = vec![Vec::new(); n_terms];
+        self.in_facts = vec![Vec::new(); n_terms];
+        let mut users: Vec<Vec<u32>> = vec![Vec::new(); n_terms];
         for (doc_id, terms) in doc_terms.iter().enumerate() {
-            let intent = index.docs[doc_id].intent;
+            let Doc { intent, fact, .. } = self.docs[doc_id];
             for &term in terms {
-                index.postings[term as usize].push(doc_id as u32);
-                let intents = &mut index.intent_postings[term as usize];
-                if intents.last() != Some(&intent) {
-                    intents.push(intent);
+                let t = term as usize;
+                self.postings[t].push(doc_id as u32);
+                users[t].push(intent);
+                match fact {
+                    CURATED => self.curated[t].push(intent),
+                    fact => self.in_facts[t].push((intent, fact)),
                 }
             }
         }
-        let n = index.intents.max(1) as f32;
-        index.intent_freq = index
-            .intent_postings
+        for list in &mut users {
+            list.dedup();
+        }
+        for list in &mut self.curated {
+            list.dedup();
+        }
+        for list in &mut self.in_facts {
+            list.dedup();
+        }
+        let n = self.intents.max(1) as f32;
+        // Rarity is counted among curated phrasings where a term has them, so that indexing
+        // fact text does not shift the weights the phrasings were calibrated with; a term only
+        // facts use is counted among facts.
+        self.intent_freq = users
             .iter()
-            .map(|p| p.len() as u32)
+            .zip(&self.curated)
+            .map(|(all, curated)| if curated.is_empty() { all.len() } else { curated.len() } as u32)
             .collect();
-        index.idf = index
+        self.idf = self
             .intent_freq
             .iter()
-            .zip(&index.terms)
+            .zip(&self.terms)
             .map(|(&df, term)| {
                 // A year picks a period more than a topic: "tourists in 2022" is about tourists,
                 // even if only the trade figures mention 2022.
@@ -151,13 +217,10 @@ impl Index {
                 }
             })
             .collect();
-        for (doc, terms) in index.docs.iter_mut().zip(&doc_terms) {
-            doc.weight = terms.iter().map(|&t| index.idf[t as usize]).sum();
+        for (doc, terms) in self.docs.iter_mut().zip(doc_terms) {
+            doc.weight = terms.iter().map(|&t| self.idf[t as usize]).sum();
         }
-        index.unknown_weight = UNKNOWN_SHARE * (1.0 + n).ln();
-        index.fuzzy = Fuzzy::new(&index.terms);
-        index.analyzer = analyzer;
-        index
+        self.unknown_weight = UNKNOWN_SHARE * (1.0 + n).ln();
     }
 
     fn intern(&mut self, term: String) -> u32 {
@@ -174,9 +237,13 @@ impl Index {
         self.analyzer.analyze(text, hint)
     }
 
-    /// Resolves question terms against the vocabulary; returns the matched terms and the total
-    /// weight of the question (unknown words included).
-    fn resolve(&self, analysis: &Analysis) -> (Vec<Matched>, f32) {
+    pub fn analyze_as(&self, text: &str, lang: Lang) -> Analysis {
+        self.analyzer.analyze_as(text, lang)
+    }
+
+    /// Resolves question terms against the vocabulary: the matched terms and the total weight
+    /// of the question (unknown words included, outside words not).
+    fn resolve(&self, analysis: &Analysis) -> Resolved {
         let mut matched: Vec<Matched> = Vec::new();
         let mut total = 0.0;
         let add = |matched: &mut Vec<Matched>, term: u32, factor: f32| match matched
@@ -186,7 +253,7 @@ impl Index {
             Some(existing) => existing.factor = existing.factor.max(factor),
             None => matched.push(Matched { term, factor }),
         };
-        for term in &analysis.terms {
+        for term in analysis.terms.iter().take(MAX_TERMS) {
             if let Some(&id) = self.ids.get(term) {
                 add(&mut matched, id, 1.0);
                 continue;
@@ -231,13 +298,31 @@ impl Index {
             .iter()
             .map(|m| self.idf[m.term as usize])
             .sum::<f32>();
-        (matched, total)
+        Resolved { matched, total }
+    }
+
+    /// The share of a question's weight that the vocabulary knows, in 0..1: how well a
+    /// reading of the question (English, or Russian typed in Latin letters) fits the fact base.
+    pub fn known_share(&self, analysis: &Analysis) -> f32 {
+        let resolved = self.resolve(analysis);
+        if resolved.total <= 0.0 {
+            return 0.0;
+        }
+        let known: f32 = resolved
+            .matched
+            .iter()
+            .map(|m| self.idf[m.term as usize] * m.factor)
+            .sum();
+        known / resolved.total
     }
 
     /// Splits a run-together word ("visafree", "tradegoal") into two known terms.
     fn split(&self, word: &str, lang: Lang) -> Option<(u32, u32)> {
         let chars: Vec<char> = word.chars().collect();
-        if chars.len() < 6 || !chars.iter().all(|c| c.is_alphabetic()) {
+        if chars.len() < 6
+            || chars.len() > super::fuzzy::MAX_WORD
+            || !chars.iter().all(|c| c.is_alphabetic())
+        {
             return None;
         }
         (3..=chars.len() - 3).find_map(|at| {
@@ -256,9 +341,10 @@ impl Index {
             let single = Analysis {
                 terms: vec![term.clone()],
                 years: analysis.years.clone(),
+                lang: analysis.lang,
                 ..Analysis::default()
             };
-            let (matched, total) = self.resolve(&single);
+            let Resolved { matched, total } = self.resolve(&single);
             let described = match matched.as_slice() {
                 [] if total == 0.0 => "ignored (a year)".to_owned(),
                 [] => format!("unknown (weight {total:.2})"),
@@ -280,7 +366,7 @@ impl Index {
 
     /// Every intent sharing a term with the question, best first (ties by intent order).
     pub fn search(&self, analysis: &Analysis) -> Vec<Scored> {
-        let (matched, total) = self.resolve(analysis);
+        let Resolved { matched, total } = self.resolve(analysis);
         // Numbers alone name no topic: "2+2" must not match the one fact that mentions a 2.
         let numeric = |m: &Matched| {
             self.terms[m.term as usize]
@@ -290,37 +376,60 @@ impl Index {
         if matched.iter().all(numeric) || total <= 0.0 {
             return Vec::new();
         }
-        let mut doc_overlap: HashMap<u32, f32> = HashMap::new();
-        let mut intent_overlap = vec![0.0f32; self.intents];
-        for m in &matched {
-            let weight = self.idf[m.term as usize] * m.factor;
-            for &doc in &self.postings[m.term as usize] {
-                *doc_overlap.entry(doc).or_insert(0.0) += weight;
-            }
-            for &intent in &self.intent_postings[m.term as usize] {
-                intent_overlap[intent as usize] += weight;
-            }
-        }
-        let mut best_dice = vec![0.0f32; self.intents];
-        for (&doc, &overlap) in &doc_overlap {
-            let doc = &self.docs[doc as usize];
-            let dice = 2.0 * overlap / (total + doc.weight);
-            let best = &mut best_dice[doc.intent as usize];
-            *best = best.max(dice);
-        }
-        let mut scored: Vec<Scored> = intent_overlap
+        let weights: Vec<f32> = matched
             .iter()
-            .enumerate()
-            .filter(|&(_, &overlap)| overlap > 0.0)
-            .map(|(intent, &overlap)| {
-                let coverage = overlap / total;
-                let score = COVERAGE_SHARE * coverage + (1.0 - COVERAGE_SHARE) * best_dice[intent];
-                Scored {
-                    intent,
-                    score: score.clamp(0.0, 1.0),
-                }
-            })
+            .map(|m| self.idf[m.term as usize] * m.factor)
             .collect();
+        // Which matched terms (one bit each; at most MAX_TERMS) each intent's phrasings and
+        // each fact's text use.
+        let mut curated_hits: HashMap<u32, u64> = HashMap::new();
+        let mut fact_hits: HashMap<(u32, u32), u64> = HashMap::new();
+        for (j, m) in matched.iter().enumerate() {
+            for &intent in &self.curated[m.term as usize] {
+                *curated_hits.entry(intent).or_default() |= 1 << j;
+            }
+            for &pair in &self.in_facts[m.term as usize] {
+                *fact_hits.entry(pair).or_default() |= 1 << j;
+            }
+        }
+        let overlaps = self.best_overlaps(&matched, &weights, total);
+        let mut best: HashMap<u32, Scored> = HashMap::new();
+        let intents_hit = curated_hits
+            .keys()
+            .map(|&i| (i, None))
+            .chain(fact_hits.keys().map(|&(i, f)| (i, Some(f))));
+        for (intent, fact) in intents_hit {
+            let curated = curated_hits.get(&intent).copied().unwrap_or(0);
+            let facts = fact.map_or(0, |f| fact_hits[&(intent, f)]);
+            let covered: f32 = (0..matched.len())
+                .map(|j| match (curated >> j & 1, facts >> j & 1) {
+                    (1, _) => weights[j],
+                    (_, 1) => FACT_SHARE * weights[j],
+                    _ => 0.0,
+                })
+                .sum();
+            // Outside words weigh against both views, like unknown words.
+            let total = total + self.outside_penalty(analysis, intent as usize);
+            let coverage = covered / total;
+            let dice = |key: (u32, u32)| {
+                overlaps.get(&key).map_or(0.0, |&(share, overlap, weight)| {
+                    share * 2.0 * overlap / (total + weight)
+                })
+            };
+            let doc_dice = dice((intent, CURATED)).max(fact.map_or(0.0, |f| dice((intent, f))));
+            let score = COVERAGE_SHARE * coverage + (1.0 - COVERAGE_SHARE) * doc_dice;
+            let candidate = Scored {
+                intent: intent as usize,
+                score: score.clamp(0.0, 1.0),
+                fact: fact.map(|f| f as usize),
+                specific: facts & !curated != 0,
+            };
+            let entry = best.entry(intent).or_insert(candidate);
+            if better(&candidate, entry) {
+                *entry = candidate;
+            }
+        }
+        let mut scored: Vec<Scored> = best.into_values().collect();
         scored.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -328,6 +437,116 @@ impl Index {
         });
         scored
     }
+
+    /// Per (intent, fact), the document that overlaps the question best by Dice, as (share,
+    /// overlap, document weight): fact documents count at `FACT_SHARE`, curated ones in full
+    /// under `(intent, CURATED)`.
+    fn best_overlaps(
+        &self,
+        matched: &[Matched],
+        weights: &[f32],
+        total: f32,
+    ) -> HashMap<(u32, u32), (f32, f32, f32)> {
+        let mut doc_overlap: HashMap<u32, f32> = HashMap::new();
+        for (m, &weight) in matched.iter().zip(weights) {
+            for &doc in &self.postings[m.term as usize] {
+                *doc_overlap.entry(doc).or_insert(0.0) += weight;
+            }
+        }
+        let mut best: HashMap<(u32, u32), (f32, f32, f32)> = HashMap::new();
+        let dice = |&(share, overlap, weight): &(f32, f32, f32)| share * overlap / (total + weight);
+        for (&doc, &overlap) in &doc_overlap {
+            let doc = &self.docs[doc as usize];
+            let share = if doc.fact == CURATED { 1.0 } else { FACT_SHARE };
+            let candidate = (share, overlap, doc.weight);
+            let slot = best.entry((doc.intent, doc.fact)).or_insert(candidate);
+            if dice(&candidate) > dice(slot) {
+                *slot = candidate;
+            }
+        }
+        best
+    }
+
+    /// The weight the question's outside words add against `intent`: none for a word the
+    /// intent's own phrasings or facts use ("how old" in a question about how old the ties are).
+    fn outside_penalty(&self, analysis: &Analysis, intent: usize) -> f32 {
+        let own = &self.own_outside[intent];
+        let foreign = analysis.outside.iter().filter(|w| !own.contains(w)).count();
+        foreign as f32 * OUTSIDE_SHARE * self.unknown_weight
+    }
+
+    /// Whether the vocabulary has this exact term and it is rare enough to name something.
+    pub fn is_rare(&self, term: &str) -> bool {
+        self.ids.get(term).is_some_and(|&id| {
+            self.idf[id as usize] >= RARE_IDF
+                && self.term_langs[id as usize] & lang_bit(Lang::En) != 0
+        })
+    }
+
+    /// Whether the vocabulary has this exact term.
+    pub fn knows(&self, term: &str) -> bool {
+        self.ids.contains_key(term)
+    }
+
+    /// Whether a question term, typos corrected, names something rare in the fact base that
+    /// neither `intent`'s phrasings nor any of `facts` (its fact indices) mention: a claim
+    /// about "a consulate in Karaganda" when the fact names Xi'an and Aktobe. Terms as common
+    /// as "Kazakhstan" never count; a word the fact base does not know at all always does.
+    pub fn names_elsewhere(&self, term: &str, lang: Lang, intent: usize, facts: &[usize]) -> bool {
+        let analysis = Analysis {
+            terms: vec![term.to_owned()],
+            lang,
+            ..Analysis::default()
+        };
+        let Resolved { matched, total } = self.resolve(&analysis);
+        let Some(m) = matched.first() else {
+            return total > 0.0;
+        };
+        let t = m.term as usize;
+        if self.idf[t] < RARE_IDF {
+            return false;
+        }
+        let intent = intent as u32;
+        let curated = self.curated[t].binary_search(&intent).is_ok();
+        let in_fact = facts
+            .iter()
+            .any(|&f| self.in_facts[t].binary_search(&(intent, f as u32)).is_ok());
+        !curated && !in_fact
+    }
+}
+
+/// The higher score wins; on a tie, the candidate that names a fact, then the lower fact.
+fn better(a: &Scored, b: &Scored) -> bool {
+    match a.score.total_cmp(&b.score) {
+        std::cmp::Ordering::Equal => {
+            (a.fact.is_some(), std::cmp::Reverse(a.fact))
+                > (b.fact.is_some(), std::cmp::Reverse(b.fact))
+        }
+        order => order.is_gt(),
+    }
+}
+
+/// An intent's documents: title, keywords and examples (curated), then each fact's text, each
+/// in every language it has.
+fn documents(intent: &crate::knowledge::Intent) -> Vec<(&str, Lang, u32)> {
+    let mut docs: Vec<(&str, Lang, u32)> = Vec::new();
+    for (lang, title) in intent.title.iter() {
+        docs.push((title, lang, CURATED));
+    }
+    for (lang, keywords) in intent.keywords.iter() {
+        docs.extend(keywords.iter().map(|k| (k.as_str(), lang, CURATED)));
+    }
+    for (lang, examples) in intent.examples.iter() {
+        docs.extend(examples.iter().map(|e| (e.as_str(), lang, CURATED)));
+    }
+    for (n, fact) in intent.facts.iter().enumerate() {
+        docs.extend(
+            fact.text
+                .iter()
+                .map(|(lang, text)| (text.as_str(), lang, n as u32)),
+        );
+    }
+    docs
 }
 
 #[cfg(test)]

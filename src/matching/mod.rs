@@ -1,15 +1,20 @@
 //! Matching a question to what the bot knows.
 //!
 //! `normalize` turns raw text into comparable words (Unicode, case, punctuation, numbers,
-//! look-alike letters) and guesses the language; `analyze` turns words into terms (stop words,
-//! stems, synonyms, years); `fuzzy` finds the known term a misspelt word meant; `index` is built
-//! once per knowledge base and scores every intent that shares a term with the question.
+//! look-alike letters) and guesses the language; `translit` rewrites Russian and Kazakh typed
+//! in Latin letters in Cyrillic; `shape` reads what a question asks (its parts, the kind of
+//! value wanted, a claim to check, a comparison); `analyze` turns words into terms (stop
+//! words, stems, synonyms, years); `fuzzy` finds the known term a misspelt word meant; `index`
+//! is built once per knowledge base and retrieves the intents and facts that share terms with
+//! the question.
 
 mod analyze;
 mod fuzzy;
 mod index;
 mod normalize;
+pub mod shape;
+pub mod translit;
 
 pub use analyze::{Analysis, Analyzer};
-pub use index::{Index, Scored};
-pub use normalize::{detect_lang, normalize};
+pub use index::{Index, Scored, MAX_TERMS};
+pub use normalize::{detect_lang, is_han, normalize};

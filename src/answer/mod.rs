@@ -1,0 +1,396 @@
+//! From a question to an answer, in four stages, each in its own module:
+//! - `read` (analysis): language and script, the parts of the message, each part's shape
+//!   (what it asks, a claim, a comparison) and terms;
+//! - retrieval, in `matching::Index`: the intents and facts that share terms with a part;
+//! - `decide`: answer, "the articles don't say", "did you mean" or "I don't know", and which
+//!   facts (every threshold lives there);
+//! - `compose`: the reply's text and sources in the asker's language and script.
+//!
+//! [`Engine::answer`] is the one call every front end (console, Telegram) makes. It is
+//! synchronous and deterministic, and keeps no state between questions.
+
+mod compose;
+mod decide;
+mod read;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::knowledge::{self, fill, Knowledge, Lang, LoadError};
+use crate::matching::Index;
+
+use compose::{in_script, Composer};
+use decide::{decide, Decision};
+use read::{read, PartReading, Reading};
+
+pub use decide::{answer_threshold, suggest_threshold};
+
+/// Longer messages are not treated as one question.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+
+/// What kind of reply an answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Facts from the fact base, with sources.
+    Answered,
+    /// Not sure: up to three intents the question may have meant.
+    DidYouMean,
+    /// The articles do not answer this.
+    Unknown,
+    /// The intent is known but no figure covers the period asked about.
+    NoPeriod,
+    /// The topic is known but the articles do not give what is asked (a figure, a date).
+    NotStated,
+    /// Nothing to answer: an empty message, or only greetings and filler words.
+    Help,
+    /// Too long to be one question.
+    TooLong,
+}
+
+/// An article as cited in an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRef {
+    pub id: String,
+    pub outlet: String,
+    pub title: String,
+    pub date: String,
+    /// How a user reads it: outlet, title, date.
+    #[serde(skip)]
+    pub citation: String,
+}
+
+/// Another intent offered to the user, by id and title.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub intent: String,
+    pub title: String,
+}
+
+/// The reply to one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub question: String,
+    pub lang: Lang,
+    pub kind: Kind,
+    /// The intent answered; `None` unless `kind` is `Answered`.
+    pub intent: Option<String>,
+    pub confidence: f32,
+    /// The reply without its source list: one paragraph per fact, or the message.
+    pub paragraphs: Vec<String>,
+    /// The full reply as a user reads it, ending with its sources when it has any.
+    pub text: String,
+    pub sources: Vec<SourceRef>,
+    /// "Source" or "Sources" in the answer's language, for fronts that lay the list out.
+    pub sources_heading: String,
+    /// "Did you mean" candidates, best first.
+    pub suggestions: Vec<Suggestion>,
+    /// Follow-up topics for an answered question.
+    pub related: Vec<Suggestion>,
+}
+
+/// The fact base with its index: everything needed to answer. Immutable once built, so a
+/// front end can share one behind an `Arc` and swap in a new one on reload.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    knowledge: Knowledge,
+    index: Index,
+}
+
+impl Engine {
+    pub fn new(knowledge: Knowledge) -> Engine {
+        let index = Index::new(&knowledge);
+        // The script converter builds its tables on first use: pay that at load, not on the
+        // first question in traditional characters.
+        character_converter::init();
+        Engine { knowledge, index }
+    }
+
+    /// Loads, checks and indexes a knowledge directory.
+    pub fn load(dir: &std::path::Path) -> Result<Engine, LoadError> {
+        knowledge::load_dir(dir).map(Engine::new)
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    /// Answers a question in its own language. `hint` is the asker's interface language, if
+    /// known: it only settles what the letters cannot (Russian or Kazakh).
+    pub fn answer(&self, question: &str, hint: Option<Lang>) -> Answer {
+        self.answer_as(question, hint, None)
+    }
+
+    /// Answers a question in `reply_lang` when given (a language pinned for a chat), else in
+    /// the question's language.
+    pub fn answer_as(
+        &self,
+        question: &str,
+        hint: Option<Lang>,
+        reply_lang: Option<Lang>,
+    ) -> Answer {
+        let trimmed = question.trim();
+        let length = trimmed.chars().count();
+        if length > MAX_QUESTION_CHARS {
+            return self.too_long(question, trimmed, length, hint, reply_lang);
+        }
+        let reading = read(&self.index, trimmed, hint);
+        // The question's own language sets the thresholds, even when the reply is in a pinned one.
+        let scale = reading.lang;
+        let composer = Composer {
+            knowledge: &self.knowledge,
+            lang: reply_lang.unwrap_or(reading.lang),
+        };
+        if reading.whole.analysis.terms.is_empty() && reading.whole.analysis.outside.is_empty() {
+            let help = composer.help();
+            return in_script(
+                composer.message_answer(question, Kind::Help, 0.0, help),
+                &reading,
+            );
+        }
+        let decisions = self.decide_parts(&reading, scale);
+        let parts: Vec<(&str, Decision)> = decisions
+            .iter()
+            .map(|(part, decision)| (part.shape.text.as_str(), decision.clone()))
+            .collect();
+        in_script(composer.reply(question, &parts), &reading)
+    }
+
+    /// A decision for each part; when no part is answered on its own, the whole message as one
+    /// question (a story whose topic sits outside the question sentence).
+    fn decide_parts<'r>(
+        &self,
+        reading: &'r Reading,
+        scale: Lang,
+    ) -> Vec<(Cow<'r, PartReading>, Decision)> {
+        let mut decided: Vec<(Cow<PartReading>, Decision)> = Vec::new();
+        for part in &reading.parts {
+            let decision = decide(&self.knowledge, &self.index, part, scale);
+            let previous = decided.last().map(|(p, _)| p.as_ref());
+            match previous.filter(|_| !decision.is_answer()) {
+                // "1) how many days without a visa 2) since what date?": a later part that
+                // names no topic of its own continues the one before.
+                Some(previous) => {
+                    let joined = continued(part, previous);
+                    let retried = decide(&self.knowledge, &self.index, &joined, scale);
+                    match retried.is_answer() {
+                        true => decided.push((Cow::Owned(joined), retried)),
+                        false => decided.push((Cow::Borrowed(part), decision)),
+                    }
+                }
+                None => decided.push((Cow::Borrowed(part), decision)),
+            }
+        }
+        if decided.iter().any(|(_, d)| d.is_answer()) || !reading.has_more_than_parts() {
+            return decided;
+        }
+        let whole = decide(&self.knowledge, &self.index, &reading.whole, scale);
+        let best_part = decided.iter().map(|(_, d)| d.score()).fold(0.0, f32::max);
+        if whole.is_answer() || whole.score() > best_part {
+            return vec![(Cow::Borrowed(&reading.whole), whole)];
+        }
+        decided
+    }
+
+    fn too_long(
+        &self,
+        question: &str,
+        trimmed: &str,
+        length: usize,
+        hint: Option<Lang>,
+        reply_lang: Option<Lang>,
+    ) -> Answer {
+        let head: String = trimmed.chars().take(MAX_QUESTION_CHARS).collect();
+        let lang = reply_lang.unwrap_or_else(|| crate::matching::detect_lang(&head, hint));
+        let composer = Composer {
+            knowledge: &self.knowledge,
+            lang,
+        };
+        let message = fill(
+            self.knowledge.message("too_long", lang),
+            &[
+                ("count", &length.to_string()),
+                ("max", &MAX_QUESTION_CHARS.to_string()),
+            ],
+        );
+        composer.message_answer(question, Kind::TooLong, 0.0, message)
+    }
+
+    /// How the engine read a question: its language and script, each part's shape and terms,
+    /// the best-scoring intents with the fact that explains each, and the decision. For editors
+    /// tuning the fact base (`ask --explain`).
+    pub fn explain(&self, question: &str, hint: Option<Lang>) -> String {
+        let reading = read(&self.index, question.trim(), hint);
+        let mut lines = vec![format!(
+            "lang: {}  script: {:?}",
+            reading.lang, reading.script
+        )];
+        let whole = std::iter::once(("whole message", &reading.whole));
+        let parts = reading.parts.iter().map(|p| ("part", p));
+        for (label, part) in parts.chain(whole) {
+            lines.extend(self.explain_part(label, part, reading.lang));
+        }
+        lines.join("\n")
+    }
+
+    fn explain_part(&self, label: &str, part: &PartReading, scale: Lang) -> Vec<String> {
+        let shape = &part.shape;
+        let analysis = &part.analysis;
+        let mut lines = vec![
+            format!("{label}: {:?}", shape.text),
+            format!(
+                "  asks: {}  claim: {:?}  compares: {}  years: {:?}  latest: {}  outside: {:?}",
+                shape.asks.label(),
+                shape.claim,
+                shape.compares,
+                analysis.years,
+                analysis.wants_latest,
+                analysis.outside
+            ),
+        ];
+        lines.extend(
+            self.index
+                .explain_terms(analysis)
+                .into_iter()
+                .map(|l| format!("    {l}")),
+        );
+        for scored in self.index.search(analysis).iter().take(5) {
+            let intent = &self.knowledge.intents[scored.intent];
+            let fact = scored.fact.map_or("phrasings".to_owned(), |f| {
+                let kind = if scored.specific {
+                    "specific"
+                } else {
+                    "shared"
+                };
+                format!("fact {} ({kind})", intent.facts[f].id)
+            });
+            lines.push(format!("  {:.3} {} via {fact}", scored.score, intent.id));
+        }
+        let decision = decide(&self.knowledge, &self.index, part, scale);
+        lines.push(format!(
+            "  decision: {}",
+            describe(&decision, &self.knowledge)
+        ));
+        lines
+    }
+
+    /// Up to `limit` answers for a question, best first: one per intent that scores at least
+    /// the "did you mean" threshold. For inline queries, where the user picks the one to send.
+    pub fn top_answers(&self, question: &str, hint: Option<Lang>, limit: usize) -> Vec<Answer> {
+        let trimmed = question.trim();
+        if trimmed.chars().count() > MAX_QUESTION_CHARS {
+            return Vec::new();
+        }
+        let reading = read(&self.index, trimmed, hint);
+        let composer = Composer {
+            knowledge: &self.knowledge,
+            lang: reading.lang,
+        };
+        let Some(part) = reading.parts.first() else {
+            return Vec::new();
+        };
+        let first = decide(&self.knowledge, &self.index, part, reading.lang);
+        let mut answers: Vec<Answer> = Vec::new();
+        if let Decision::Answer(_) = first {
+            answers.push(composer.reply(question, &[(part.shape.text.as_str(), first)]));
+        }
+        let others = self
+            .index
+            .search(&part.analysis)
+            .into_iter()
+            .take_while(|scored| scored.score >= suggest_threshold(reading.lang))
+            .map(|scored| composer.intent_answer(scored.intent));
+        for answer in others {
+            if answers.len() >= limit {
+                break;
+            }
+            if !answers.iter().any(|a| a.intent == answer.intent) {
+                answers.push(answer);
+            }
+        }
+        answers
+            .into_iter()
+            .map(|a| in_script(a, &reading))
+            .collect()
+    }
+
+    /// The overview answer of each topic, in the fact base's order.
+    pub fn topic_answers(&self, lang: Lang) -> Vec<Answer> {
+        let topics = &self.knowledge.topics;
+        topics
+            .iter()
+            .filter_map(|topic| self.answer_intent(&self.knowledge.intents[topic.intent].id, lang))
+            .collect()
+    }
+
+    /// The answer for a topic id (`visa`) or an intent id (`visa-start`): a topic command, a
+    /// button, or a `/start` link payload.
+    pub fn answer_topic(&self, id: &str, lang: Lang) -> Option<Answer> {
+        let knowledge = &self.knowledge;
+        match knowledge.topics.iter().find(|topic| topic.id == id) {
+            Some(topic) => self.answer_intent(&knowledge.intents[topic.intent].id, lang),
+            None => self.answer_intent(id, lang),
+        }
+    }
+
+    /// The answer for an intent chosen directly (a topic command or a button), in `lang`.
+    pub fn answer_intent(&self, id: &str, lang: Lang) -> Option<Answer> {
+        let index = self
+            .knowledge
+            .intents
+            .iter()
+            .position(|intent| intent.id == id)?;
+        let composer = Composer {
+            knowledge: &self.knowledge,
+            lang,
+        };
+        Some(composer.intent_answer(index))
+    }
+}
+
+/// A part read again with the terms of the part before it added: its own shape (what it asks)
+/// with the earlier part's topic.
+fn continued(part: &PartReading, previous: &PartReading) -> PartReading {
+    let mut joined = part.clone();
+    for term in &previous.analysis.terms {
+        if !joined.analysis.terms.contains(term) {
+            joined.analysis.terms.push(term.clone());
+        }
+    }
+    joined
+}
+
+/// A decision in one line, for `ask --explain`.
+fn describe(decision: &Decision, knowledge: &Knowledge) -> String {
+    let id = |i: usize| knowledge.intents[i].id.as_str();
+    match decision {
+        Decision::Answer(chosen) => {
+            let intent = &knowledge.intents[chosen.scored.intent];
+            let facts: Vec<&str> = chosen
+                .facts
+                .iter()
+                .map(|&f| intent.facts[f].id.as_str())
+                .collect();
+            format!(
+                "answer {} with {facts:?}; verdict {:?}; comparison {:?}",
+                intent.id, chosen.verdict, chosen.comparison
+            )
+        }
+        Decision::NotStated { scored, asks } => {
+            format!(
+                "not stated: {} holds no {} value",
+                id(scored.intent),
+                asks.label()
+            )
+        }
+        Decision::NoPeriod { scored, years } => {
+            format!("no period {years:?} in {}", id(scored.intent))
+        }
+        Decision::DidYouMean(scored) => {
+            let ids: Vec<&str> = scored.iter().map(|s| id(s.intent)).collect();
+            format!("did you mean {ids:?}")
+        }
+        Decision::Unknown(score) => format!("unknown ({score:.3})"),
+    }
+}

@@ -1,0 +1,151 @@
+//! Analysis: how a message is read before anything is looked up. Its language and script
+//! (Russian or Kazakh typed in Latin letters is rewritten in Cyrillic; traditional Chinese is
+//! read as simplified), its parts (up to three questions), and for each part its shape and its
+//! terms.
+
+use crate::knowledge::Lang;
+use crate::matching::shape::{read_part, split_parts, Part};
+use crate::matching::translit::to_cyrillic_keeping;
+use crate::matching::{detect_lang, is_han, Analysis, Index};
+
+/// How the question was written, so the reply can be written the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Script {
+    /// The language's own script.
+    Native,
+    /// Russian or Kazakh typed in Latin letters (read in Cyrillic; the reply is in Cyrillic).
+    Latin,
+    /// Chinese in traditional characters (read as simplified; the reply is in traditional).
+    Traditional,
+}
+
+/// One question of a message: its shape and its terms.
+#[derive(Debug, Clone)]
+pub(crate) struct PartReading {
+    pub shape: Part,
+    pub analysis: Analysis,
+}
+
+/// A whole message, read.
+#[derive(Debug, Clone)]
+pub(crate) struct Reading {
+    pub lang: Lang,
+    pub script: Script,
+    /// The questions it asks, in order (at least one unless the message is empty).
+    pub parts: Vec<PartReading>,
+    /// The whole message as one question: the fall-back when its parts alone say too little.
+    pub whole: PartReading,
+}
+
+impl Reading {
+    /// Whether the parts leave out some of the message (a story around the question, or
+    /// several questions).
+    pub fn has_more_than_parts(&self) -> bool {
+        self.parts.len() != 1 || self.parts[0].shape.text.trim() != self.whole.shape.text.trim()
+    }
+}
+
+/// How much better a Cyrillic reading of Latin text must fit the fact base than the English
+/// one before it is taken: English with a few unknown words must stay English. Tuned on the
+/// written-a development sets.
+const TRANSLIT_MARGIN: f32 = 0.25;
+
+/// English that the fact base mostly knows is not read again as transliteration.
+const ENGLISH_KNOWN: f32 = 0.8;
+
+pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading {
+    let (text, lang, script) = script_of(index, question, hint);
+    let part = |text: &str| reading_of(index, text, lang);
+    let mut parts: Vec<PartReading> = Vec::new();
+    for piece in split_parts(&text, lang) {
+        let reading = part(&piece);
+        // A part with no terms of its own ("… and where is it?") belongs to the one before.
+        match parts.last_mut() {
+            Some(last) if reading.analysis.terms.is_empty() => {
+                let joined = format!("{} {}", last.shape.text, reading.shape.text);
+                let asks = last.shape.asks;
+                *last = reading_of(index, &joined, lang);
+                last.shape.asks = asks;
+            }
+            _ => parts.push(reading),
+        }
+    }
+    let whole = whole_message(index, &text, lang, &parts);
+    Reading {
+        lang,
+        script,
+        whole,
+        parts,
+    }
+}
+
+/// The whole message as one question, for when its parts alone say too little. Words of the
+/// story around the question count only where the fact base knows them: "we are retired and
+/// don't like planes" must not weigh against the train it goes on to ask about.
+fn whole_message(index: &Index, text: &str, lang: Lang, parts: &[PartReading]) -> PartReading {
+    let mut whole = reading_of(index, text, lang);
+    let asked = |term: &String| parts.iter().any(|p| p.analysis.terms.contains(term));
+    whole
+        .analysis
+        .terms
+        .retain(|term| asked(term) || index.knows(term));
+    whole
+}
+
+/// A Latin word that reads as a rare English term of the fact base (a name such as "Xiao" or
+/// "Khorgos"), kept in Latin letters when the rest of a question is transliterated.
+fn is_name(index: &Index, word: &str) -> bool {
+    let terms = index.analyze_as(word, Lang::En).terms;
+    word.chars().count() >= 4 && !terms.is_empty() && terms.iter().all(|t| index.is_rare(t))
+}
+
+/// One part's shape and terms. The figures a claim states are what is checked, not what is
+/// looked up: a wrong figure must not lead to whichever fact happens to contain it.
+fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
+    let shape = read_part(text, lang);
+    let mut analysis = index.analyze_as(text, lang);
+    if let Some(claim) = &shape.claim {
+        analysis.terms.retain(|term| {
+            let value = term.parse::<f64>();
+            let year = analysis.years.iter().any(|y| y.to_string() == *term);
+            year || !value.is_ok_and(|v| claim.numbers.contains(&v))
+        });
+    }
+    PartReading { shape, analysis }
+}
+
+/// The text to analyse, its language and its script.
+fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang, Script) {
+    if question.chars().any(is_han) {
+        let simplified = character_converter::traditional_to_simplified(question);
+        if simplified != question {
+            return (simplified.into_owned(), Lang::Zh, Script::Traditional);
+        }
+    }
+    let lang = detect_lang(question, hint);
+    if lang != Lang::En {
+        return (question.to_owned(), lang, Script::Native);
+    }
+    let english = index.known_share(&index.analyze_as(question, Lang::En));
+    if english >= ENGLISH_KNOWN {
+        return (question.to_owned(), lang, Script::Native);
+    }
+    let best = [Lang::Ru, Lang::Kk]
+        .into_iter()
+        .map(|lang| {
+            let cyrillic = to_cyrillic_keeping(question, lang, |word| is_name(index, word));
+            let lang = match detect_lang(&cyrillic, Some(lang)) {
+                Lang::Kk => Lang::Kk,
+                _ => lang,
+            };
+            let share = index.known_share(&index.analyze_as(&cyrillic, lang));
+            (share, cyrillic, lang)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((share, cyrillic, lang)) if share > english + TRANSLIT_MARGIN => {
+            (cyrillic, lang, Script::Latin)
+        }
+        _ => (question.to_owned(), lang, Script::Native),
+    }
+}

@@ -1,0 +1,1071 @@
+//! The shape of a question, apart from its topic: its parts (a message may ask two or three
+//! things), what each part asks for (a date, a figure, a person, a place …), whether it
+//! carries a claim to check, and whether it compares periods. The markers are words of each
+//! language, not of the fact base, so this module knows nothing of what the bot knows.
+
+use super::normalize::normalize;
+use crate::knowledge::Lang;
+
+/// What a question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Asks {
+    /// A date or a year.
+    When,
+    /// A figure: an amount, a count, a share, a duration.
+    HowMany,
+    Who,
+    Where,
+    Why,
+    /// Yes or no.
+    YesNo,
+    /// Anything else ("what", "which", or no question word at all).
+    #[default]
+    What,
+}
+
+impl Asks {
+    pub fn label(self) -> &'static str {
+        match self {
+            Asks::When => "when",
+            Asks::HowMany => "how many",
+            Asks::Who => "who",
+            Asks::Where => "where",
+            Asks::Why => "why",
+            Asks::YesNo => "yes/no",
+            Asks::What => "what",
+        }
+    }
+}
+
+/// The values a claim carries ("trade reached $30 billion in 2022, right?"): numbers as
+/// written or as words ("fivefold", "в пять раз"), and months.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claim {
+    pub numbers: Vec<f64>,
+    pub months: Vec<u8>,
+    /// Words written with a capital inside the sentence: the names a claim is about.
+    pub names: Vec<String>,
+}
+
+/// One part of a message, read for its shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub text: String,
+    pub asks: Asks,
+    pub claim: Option<Claim>,
+    /// Asks which of two periods or figures is higher, or whether a figure went up or down.
+    pub compares: bool,
+    /// Asks for the exact day ("what date exactly", "какого числа"), not a month or a year.
+    pub exact_day: bool,
+}
+
+/// The most parts a message is answered in; the rest are dropped.
+pub const MAX_PARTS: usize = 3;
+
+/// Markers per language, matched against normalised text (whole words, or substrings for
+/// Chinese). Order matters in `ASKS`: the first kind with a marker in the part wins, so
+/// "what year" is a date before it is a "what".
+struct Markers {
+    asks: &'static [(Asks, &'static [&'static str])],
+    claim: &'static [&'static str],
+    compare: &'static [&'static str],
+    /// Words that open a new question after "and" or a comma.
+    openers: &'static [&'static str],
+    /// Words that join two questions ("and", "also").
+    joiners: &'static [&'static str],
+    /// Words asking for an exact day.
+    exact_day: &'static [&'static str],
+}
+
+const EN: Markers = Markers {
+    asks: &[
+        (
+            Asks::When,
+            &[
+                "when",
+                "what year",
+                "which year",
+                "what date",
+                "since when",
+                "what day",
+                "what month",
+                "which month",
+                "which day",
+            ],
+        ),
+        (
+            Asks::HowMany,
+            &[
+                "how many",
+                "how much",
+                "how long",
+                "how big",
+                "how large",
+                "what percentage",
+                "what share",
+                "what percent",
+                "price",
+                "cost",
+                "costs",
+                "salary",
+                "population",
+                "budget",
+                "fee",
+                "fees",
+                "how expensive",
+                "how fast",
+                "how far",
+                "number of",
+                "how often",
+            ],
+        ),
+        (Asks::Who, &["who", "whom", "whose"]),
+        (
+            Asks::Where,
+            &[
+                "where",
+                "which city",
+                "what city",
+                "which cities",
+                "what place",
+                "which region",
+            ],
+        ),
+        (Asks::Why, &["why"]),
+        (
+            Asks::YesNo,
+            &[
+                "is", "are", "do", "does", "did", "can", "could", "will", "was", "were", "has",
+                "have", "should", "isnt", "arent", "dont", "doesnt",
+            ],
+        ),
+    ],
+    claim: &[
+        "is it true",
+        "is that true",
+        "is this true",
+        "is that right",
+        "is this right",
+        "is that correct",
+        "is this correct",
+        "right",
+        "correct",
+        "true",
+        "i read",
+        "i heard",
+        "heard that",
+        "read that",
+        "i was told",
+        "someone said",
+        "someone told me",
+        "confirm",
+        "isnt it",
+        "wasnt it",
+        "didnt it",
+        "am i right",
+        "really",
+        "yes",
+        "no",
+        "is it so",
+        "is that so",
+        "true or false",
+        "fact check",
+    ],
+    compare: &[
+        "more or less",
+        "bigger or smaller",
+        "higher or lower",
+        "up or down",
+        "compared",
+        "compare",
+        "comparison",
+        "than",
+        "difference between",
+        "increase or decrease",
+        "grow or shrink",
+        "went up",
+        "went down",
+        "bigger",
+        "higher",
+        "smaller",
+        "lower",
+    ],
+    openers: &[
+        "what", "when", "how", "who", "where", "which", "why", "is", "are", "do", "does", "did",
+        "can", "will", "was", "were",
+    ],
+    joiners: &["and", "also", "plus", "and also"],
+    exact_day: &[
+        "what day",
+        "which day",
+        "exact date",
+        "exact day",
+        "what date",
+        "which date",
+        "exactly",
+        "precise date",
+    ],
+};
+
+const RU: Markers = Markers {
+    asks: &[
+        (
+            Asks::When,
+            &[
+                "когда",
+                "в каком году",
+                "какого числа",
+                "с какого",
+                "какой год",
+                "в какой день",
+                "в каком месяце",
+                "с каких пор",
+            ],
+        ),
+        (
+            Asks::HowMany,
+            &[
+                "сколько",
+                "насколько",
+                "на сколько",
+                "какой объем",
+                "каков объем",
+                "какова доля",
+                "какую долю",
+                "какой процент",
+                "цена",
+                "стоимость",
+                "стоит",
+                "зарплата",
+                "население",
+                "бюджет",
+                "как долго",
+                "какой срок",
+            ],
+        ),
+        (Asks::Who, &["кто", "кого", "кем", "кому"]),
+        (
+            Asks::Where,
+            &[
+                "где",
+                "в каком городе",
+                "куда",
+                "откуда",
+                "какие города",
+                "какой город",
+            ],
+        ),
+        (Asks::Why, &["почему", "зачем"]),
+        (Asks::YesNo, &["ли", "можно", "нужна", "нужно"]),
+    ],
+    claim: &[
+        "правда ли",
+        "правда что",
+        "это правда",
+        "так ли",
+        "верно ли",
+        "так ведь",
+        "верно",
+        "правильно",
+        "слышал",
+        "слышала",
+        "читал",
+        "читала",
+        "говорят",
+        "правда",
+        "не так ли",
+        "да ведь",
+        "я прав",
+        "я права",
+        "да",
+        "так",
+    ],
+    compare: &[
+        "больше или меньше",
+        "выше или ниже",
+        "вырос или упал",
+        "сравнению",
+        "сравнить",
+        "сравни",
+        "чем",
+        "разница",
+        "больше",
+        "меньше",
+        "выше",
+        "ниже",
+    ],
+    openers: &[
+        "что",
+        "когда",
+        "как",
+        "кто",
+        "где",
+        "какой",
+        "какая",
+        "какие",
+        "каков",
+        "сколько",
+        "почему",
+        "правда",
+        "можно",
+        "нужна",
+    ],
+    joiners: &["и", "а", "также", "а также", "еще", "ещё", "и еще"],
+    exact_day: &[
+        "какого числа",
+        "какой день",
+        "в какой день",
+        "точная дата",
+        "точную дату",
+        "именно",
+    ],
+};
+
+// Kazakh markers in folded spelling (қ → к, ү → у, і → и …), as `normalize` leaves them.
+const KK: Markers = Markers {
+    asks: &[
+        (
+            Asks::When,
+            &["кашан", "кай жылы", "кай кунни", "кай айда", "нешенши жылы"],
+        ),
+        (
+            Asks::HowMany,
+            &[
+                "канша",
+                "неше",
+                "кансы",
+                "калай оскен",
+                "багасы",
+                "куны",
+                "коли",
+                "колеми",
+                "кызмет",
+                "пайызы",
+            ],
+        ),
+        (Asks::Who, &["ким", "кимдер", "кимге", "кимнин"]),
+        (
+            Asks::Where,
+            &["кайда", "кай калада", "кай калалар", "кай жерде", "кайдан"],
+        ),
+        (Asks::Why, &["неге", "нелиштен", "не ушин"]),
+        (
+            Asks::YesNo,
+            &["ма", "ме", "ба", "бе", "па", "пе", "ма екен", "ме екен"],
+        ),
+    ],
+    claim: &[
+        "рас па",
+        "рас",
+        "шын ба",
+        "шынымен",
+        "дурыс па",
+        "дурыс",
+        "солай ма",
+        "естидим",
+        "естигенмин",
+        "окыдым",
+        "айтады",
+        "солай гой",
+        "иа ма",
+        "ия ма",
+        "ия",
+        "иа",
+    ],
+    compare: &[
+        "коп пе аз ба",
+        "салыстырганда",
+        "салыстыру",
+        "артык",
+        "коп",
+        "аз",
+        "ости ме",
+        "томендеди ме",
+    ],
+    openers: &[
+        "кашан",
+        "канша",
+        "неше",
+        "ким",
+        "кайда",
+        "кандай",
+        "не",
+        "неге",
+        "кай",
+    ],
+    joiners: &["жане", "сондай-ак", "тагы", "ал"],
+    exact_day: &[
+        "кай кунни",
+        "кай куни",
+        "нешесинде",
+        "накты куни",
+        "накты кашан",
+        "накты",
+    ],
+};
+
+const ZH: Markers = Markers {
+    asks: &[
+        (
+            Asks::When,
+            &[
+                "什么时候",
+                "何时",
+                "哪一年",
+                "哪年",
+                "几月",
+                "哪天",
+                "哪一天",
+                "几号",
+                "多会儿",
+            ],
+        ),
+        (
+            Asks::HowMany,
+            &[
+                "多少",
+                "几",
+                "多大",
+                "多长",
+                "多久",
+                "百分之几",
+                "价格",
+                "多少钱",
+                "票价",
+                "费用",
+                "人口",
+                "工资",
+            ],
+        ),
+        (Asks::Who, &["谁", "哪位"]),
+        (
+            Asks::Where,
+            &[
+                "哪里",
+                "哪儿",
+                "在哪",
+                "哪个城市",
+                "哪些城市",
+                "什么地方",
+                "哪座城市",
+            ],
+        ),
+        (Asks::Why, &["为什么", "为何"]),
+        (Asks::YesNo, &["吗", "是否", "能不能", "可不可以", "有没有"]),
+    ],
+    claim: &[
+        "对吗",
+        "对不对",
+        "是真的吗",
+        "真的吗",
+        "是吗",
+        "是不是",
+        "听说",
+        "据说",
+        "我看到",
+        "没错吧",
+        "对吧",
+        "属实",
+        "是吧",
+        "吧",
+        "是这样吗",
+        "靠谱吗",
+        "准确吗",
+        "没错吗",
+        "有这回事吗",
+        "对么",
+    ],
+    compare: &[
+        "还是",
+        "相比",
+        "比较",
+        "多还是少",
+        "增加还是减少",
+        "高还是低",
+        "比",
+    ],
+    openers: &["什么", "多少", "哪", "谁", "几", "为什么", "是否"],
+    joiners: &["还有", "另外", "以及", "和", "并且"],
+    exact_day: &[
+        "哪天",
+        "哪一天",
+        "几号",
+        "具体日期",
+        "具体哪",
+        "几月几日",
+        "确切",
+    ],
+};
+
+fn markers(lang: Lang) -> &'static Markers {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ru => &RU,
+        Lang::Kk => &KK,
+        Lang::Zh => &ZH,
+    }
+}
+
+/// Whether `marker` occurs in `text` (normalised): as a substring for Chinese, else as whole
+/// words.
+fn has(text: &str, marker: &str) -> bool {
+    if marker.chars().any(super::normalize::is_han) {
+        return text.contains(marker);
+    }
+    let padded = format!(" {text} ");
+    padded.contains(&format!(" {marker} "))
+}
+
+/// Reads one part of a question for its shape.
+pub fn read_part(text: &str, lang: Lang) -> Part {
+    let normal = normalize(text);
+    let markers = markers(lang);
+    let asks = markers
+        .asks
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| has(&normal, w)))
+        .map_or(Asks::What, |&(asks, _)| asks);
+    let claimed = markers.claim.iter().any(|w| has(&normal, w));
+    let claim = claimed.then(|| Claim {
+        numbers: numbers(&normal, lang),
+        months: months(&normal),
+        names: names(text),
+    });
+    let compares = markers.compare.iter().any(|w| has(&normal, w));
+    let exact_day = asks == Asks::When && markers.exact_day.iter().any(|w| has(&normal, w));
+    Part {
+        text: text.to_owned(),
+        asks,
+        claim,
+        compares,
+        exact_day,
+    }
+}
+
+/// Capitalised words after the first word of a text, normalised: "I heard China will open a
+/// consulate in Karaganda" gives "china", "karaganda".
+fn names(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .skip(1)
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && *w != "I")
+        .map(normalize)
+        .filter(|w| !w.is_empty() && !w.contains(' '))
+        .collect()
+}
+
+/// Splits a message into the questions it asks, at most `MAX_PARTS`: sentences and list items
+/// first, then clauses that "and"/"also" or a comma join to a new question word. Sentences that
+/// ask nothing (a story around the question) are dropped when some other sentence asks.
+pub fn split_parts(text: &str, lang: Lang) -> Vec<String> {
+    let sentences = sentences(text);
+    let mut clauses: Vec<String> = Vec::new();
+    for sentence in &sentences {
+        clauses.extend(clauses_of(sentence, lang));
+    }
+    let asking: Vec<String> = clauses
+        .iter()
+        .filter(|c| asks_something(c, lang))
+        .cloned()
+        .collect();
+    let mut parts = if asking.is_empty() { clauses } else { asking };
+    parts.retain(|p| !normalize(p).is_empty());
+    parts.truncate(MAX_PARTS);
+    parts
+}
+
+/// Whether a clause is a question or a claim to check, rather than a story.
+fn asks_something(clause: &str, lang: Lang) -> bool {
+    let trimmed = clause.trim_end();
+    if trimmed.ends_with(['?', '？']) {
+        return true;
+    }
+    let normal = normalize(clause);
+    let markers = markers(lang);
+    let first = normal.split(' ').next().unwrap_or("");
+    let opener = markers.openers.iter().any(|w| {
+        if lang == Lang::Zh {
+            normal.contains(w)
+        } else {
+            first == *w
+        }
+    });
+    opener
+        || markers.claim.iter().any(|w| has(&normal, w))
+        || markers.asks[..5]
+            .iter()
+            .any(|(_, words)| words.iter().any(|w| has(&normal, w)))
+}
+
+/// Sentences and list items: split at sentence ends, line breaks, semicolons and numbering
+/// ("1)", "2."), never inside a number ("24.2").
+fn sentences(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let ends = match c {
+            '?' | '!' | '？' | '！' | '。' | '；' | ';' | '\n' => true,
+            '.' => !next.is_some_and(|n| n.is_ascii_digit()),
+            _ => false,
+        };
+        // A list item inside a line: "quick ones: 1) … 2) …".
+        let item = c.is_ascii_digit()
+            && i > 0
+            && chars[i - 1].is_whitespace()
+            && matches!(next, Some(')'))
+            && !current.trim().is_empty();
+        if item {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+        if ends {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|s| strip_numbering(&s).to_owned())
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+/// "1) text", "2. text", "- text" → "text".
+fn strip_numbering(sentence: &str) -> &str {
+    let trimmed = sentence.trim();
+    let rest = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
+    let digits = trimmed.len() - rest.len();
+    if digits > 0 && digits <= 2 {
+        if let Some(after) = rest.strip_prefix([')', '.']) {
+            if !after.starts_with(|c: char| c.is_ascii_digit()) {
+                return after.trim();
+            }
+        }
+    }
+    trimmed.trim_start_matches(['-', '•', '*']).trim()
+}
+
+/// A sentence cut where a joiner ("and", "also", a comma) is followed by a word that opens a
+/// new question: "when did it start and how long can I stay" is two questions, "trade between
+/// Kazakhstan and China" is one.
+fn clauses_of(sentence: &str, lang: Lang) -> Vec<String> {
+    let markers = markers(lang);
+    if lang == Lang::Zh {
+        return han_clauses(sentence, markers);
+    }
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let bare = |w: &str| normalize(w);
+    let mut clauses = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        let comma = word.ends_with(',');
+        let joiner = markers.joiners.contains(&bare(word).as_str());
+        let next_opens = words
+            .get(i + 1)
+            .is_some_and(|n| markers.openers.contains(&bare(n).as_str()));
+        let cut_after_comma = comma
+            && words
+                .get(i + 1)
+                .is_some_and(|n| markers.openers.contains(&bare(n).as_str()))
+            && current.len() >= 2;
+        if joiner && next_opens && current.len() >= 2 {
+            clauses.push(current.join(" "));
+            current.clear();
+            i += 1;
+            continue;
+        }
+        current.push(word);
+        if cut_after_comma {
+            clauses.push(current.join(" "));
+            current.clear();
+        }
+        i += 1;
+    }
+    if !current.is_empty() {
+        clauses.push(current.join(" "));
+    }
+    clauses
+}
+
+/// Chinese clauses: a comma or a joiner ("还有", "另外") splits only where both sides ask
+/// something of their own.
+fn han_clauses(sentence: &str, markers: &Markers) -> Vec<String> {
+    let pieces: Vec<&str> = sentence
+        .split(['，', ',', '、'])
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let asks = |p: &str| markers.openers.iter().any(|w| p.contains(w)) || p.contains('吗');
+    let mut clauses: Vec<String> = Vec::new();
+    for piece in pieces {
+        let piece = markers
+            .joiners
+            .iter()
+            .find_map(|j| piece.strip_prefix(j))
+            .unwrap_or(piece);
+        match clauses.last_mut() {
+            Some(last) if !(asks(last) && asks(piece)) => {
+                last.push('，');
+                last.push_str(piece);
+            }
+            _ => clauses.push(piece.to_owned()),
+        }
+    }
+    clauses
+}
+
+/// Numbers a text states, in digits or words: "30", "24.2", "fivefold" (5), "doubled" (2),
+/// "в пять раз" (5), "3倍" (3), "half" (0.5).
+pub fn numbers(normal: &str, lang: Lang) -> Vec<f64> {
+    let mut found: Vec<f64> = Vec::new();
+    let words: Vec<&str> = normal.split(' ').collect();
+    for word in &words {
+        if let Ok(value) = word.parse::<f64>() {
+            found.push(value);
+            continue;
+        }
+        if let Some(value) = number_word(word, lang) {
+            found.push(value);
+        }
+    }
+    if lang == Lang::Zh || normal.chars().any(super::normalize::is_han) {
+        found.extend(han_numbers(normal));
+    }
+    found
+}
+
+const EN_NUMBERS: &[(&str, f64)] = &[
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("hundred", 100.0),
+    ("twice", 2.0),
+    ("double", 2.0),
+    ("doubled", 2.0),
+    ("triple", 3.0),
+    ("tripled", 3.0),
+    ("quadrupled", 4.0),
+    ("half", 0.5),
+    ("quarter", 0.25),
+    ("second", 2.0),
+    ("third", 3.0),
+    ("fourth", 4.0),
+    ("fifth", 5.0),
+    ("ninth", 9.0),
+    ("tenth", 10.0),
+    ("eleventh", 11.0),
+    ("twelfth", 12.0),
+    ("fifteenth", 15.0),
+    ("thirteenth", 13.0),
+    ("fourteenth", 14.0),
+];
+
+const RU_NUMBERS: &[(&str, f64)] = &[
+    ("два", 2.0),
+    ("две", 2.0),
+    ("три", 3.0),
+    ("четыре", 4.0),
+    ("пять", 5.0),
+    ("шесть", 6.0),
+    ("семь", 7.0),
+    ("восемь", 8.0),
+    ("девять", 9.0),
+    ("десять", 10.0),
+    ("двенадцать", 12.0),
+    ("двадцать", 20.0),
+    ("тридцать", 30.0),
+    ("сорок", 40.0),
+    ("сто", 100.0),
+    ("вдвое", 2.0),
+    ("втрое", 3.0),
+    ("вчетверо", 4.0),
+    ("впятеро", 5.0),
+    ("удвоился", 2.0),
+    ("утроился", 3.0),
+    ("половина", 0.5),
+    ("половину", 0.5),
+    ("четверть", 0.25),
+];
+
+// Folded spelling, as `normalize` leaves Kazakh.
+const KK_NUMBERS: &[(&str, f64)] = &[
+    ("еки", 2.0),
+    ("уш", 3.0),
+    ("торт", 4.0),
+    ("бес", 5.0),
+    ("алты", 6.0),
+    ("жети", 7.0),
+    ("сегиз", 8.0),
+    ("тогыз", 9.0),
+    ("он", 10.0),
+    ("жиырма", 20.0),
+    ("отыз", 30.0),
+    ("кырык", 40.0),
+    ("жуз", 100.0),
+    ("жарты", 0.5),
+    ("ширек", 0.25),
+];
+
+fn number_word(word: &str, lang: Lang) -> Option<f64> {
+    let table = match lang {
+        Lang::En => EN_NUMBERS,
+        Lang::Ru => RU_NUMBERS,
+        Lang::Kk => KK_NUMBERS,
+        Lang::Zh => return None,
+    };
+    if let Some(&(_, value)) = table.iter().find(|(w, _)| *w == word) {
+        return Some(value);
+    }
+    // "fivefold", "12fold"; ordinals ("11th") are split by `normalize` and read as digits
+    let stem = word.strip_suffix("fold")?;
+    stem.parse::<f64>()
+        .ok()
+        .or_else(|| EN_NUMBERS.iter().find(|(w, _)| *w == stem).map(|&(_, v)| v))
+}
+
+/// Chinese numerals before 倍 (times), 个 or 分之: "十二倍" is 12; "一半" is 0.5.
+fn han_numbers(normal: &str) -> Vec<f64> {
+    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as f64);
+    let chars: Vec<char> = normal.chars().filter(|c| *c != ' ').collect();
+    let mut found = Vec::new();
+    if normal.contains("一半") {
+        found.push(0.5);
+    }
+    if normal.contains("两倍") || normal.contains("翻一番") || normal.contains("翻倍") {
+        found.push(2.0);
+    }
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        let mut value = 0.0;
+        let mut pending = 0.0;
+        while i < chars.len() {
+            match chars[i] {
+                '十' => {
+                    value += if pending == 0.0 { 10.0 } else { pending * 10.0 };
+                    pending = 0.0;
+                }
+                c => match digit(c) {
+                    Some(d) => pending = d,
+                    None => break,
+                },
+            }
+            i += 1;
+        }
+        if i > start {
+            let total = value + pending;
+            let counted = chars
+                .get(i)
+                .is_some_and(|c| matches!(c, '倍' | '个' | '座' | '对'));
+            if counted && total > 0.0 {
+                found.push(total);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+const MONTHS: &[(&str, u8)] = &[
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("январ", 1),
+    ("феврал", 2),
+    ("март", 3),
+    ("апрел", 4),
+    ("мая", 5),
+    ("май", 5),
+    ("июн", 6),
+    ("июл", 7),
+    ("август", 8),
+    ("сентябр", 9),
+    ("октябр", 10),
+    ("ноябр", 11),
+    ("декабр", 12),
+    ("кантар", 1),
+    ("акпан", 2),
+    ("наурыз", 3),
+    ("сауир", 4),
+    ("мамыр", 5),
+    ("маусым", 6),
+    ("шилде", 7),
+    ("тамыз", 8),
+    ("кыркуйек", 9),
+    ("казан", 10),
+    ("карашa", 11),
+    ("караша", 11),
+    ("желтоксан", 12),
+];
+
+/// Months a text names ("November", "ноября", "қараша", "11月").
+pub fn months(normal: &str) -> Vec<u8> {
+    let mut found: Vec<u8> = Vec::new();
+    for word in normal.split(' ') {
+        let month = MONTHS.iter().find(|(name, _)| {
+            if name.len() <= 4 && name.is_ascii() {
+                word == *name
+            } else {
+                word.starts_with(name)
+            }
+        });
+        if let Some(&(_, m)) = month {
+            if !found.contains(&m) {
+                found.push(m);
+            }
+        }
+    }
+    // "11 月" after normalisation splits digits from characters.
+    let words: Vec<&str> = normal.split(' ').collect();
+    for pair in words.windows(2) {
+        if pair[1].starts_with('月') {
+            if let Ok(m) = pair[0].parse::<u8>() {
+                if (1..=12).contains(&m) && !found.contains(&m) {
+                    found.push(m);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_a_part_asks() {
+        let cases = [
+            ("When did the visa-free regime start?", Lang::En, Asks::When),
+            ("what year was it declared", Lang::En, Asks::When),
+            ("How many sister cities are there?", Lang::En, Asks::HowMany),
+            ("what's the ticket price", Lang::En, Asks::HowMany),
+            ("Who is the ambassador?", Lang::En, Asks::Who),
+            ("where is the summit", Lang::En, Asks::Where),
+            ("Is the border open at night?", Lang::En, Asks::YesNo),
+            (
+                "Когда начал действовать безвизовый режим?",
+                Lang::Ru,
+                Asks::When,
+            ),
+            ("сколько стоит билет", Lang::Ru, Asks::HowMany),
+            ("Визасыз режим қашан басталды?", Lang::Kk, Asks::When),
+            ("сауда колеми канша", Lang::Kk, Asks::HowMany),
+            ("免签什么时候开始？", Lang::Zh, Asks::When),
+            ("贸易额是多少", Lang::Zh, Asks::HowMany),
+            ("谁是大使", Lang::Zh, Asks::Who),
+        ];
+        for (text, lang, asks) in cases {
+            assert_eq!(read_part(text, lang).asks, asks, "{text}");
+        }
+    }
+
+    #[test]
+    fn finds_claims_and_their_values() {
+        let cases: [(&str, Lang, Option<&[f64]>); 6] = [
+            (
+                "I read that trade hit $30 billion in 2022, is that right?",
+                Lang::En,
+                Some(&[30.0, 2022.0]),
+            ),
+            ("tourists grew fivefold, true?", Lang::En, Some(&[5.0])),
+            (
+                "правда ли, что туристов стало в пять раз больше?",
+                Lang::Ru,
+                Some(&[5.0]),
+            ),
+            ("听说中国游客增长了12倍，对吗？", Lang::Zh, Some(&[12.0])),
+            ("游客增长了十二倍，是真的吗", Lang::Zh, Some(&[12.0])),
+            ("When did the visa-free regime start?", Lang::En, None),
+        ];
+        for (text, lang, numbers) in cases {
+            let part = read_part(text, lang);
+            assert_eq!(
+                part.claim.as_ref().map(|c| c.numbers.as_slice()),
+                numbers,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn splits_messages_into_parts() {
+        let cases: [(&str, Lang, &[&str]); 7] = [
+            (
+                "When did the visa-free regime start and how long can I stay?",
+                Lang::En,
+                &["When did the visa-free regime start", "how long can I stay?"],
+            ),
+            (
+                "What was trade between Kazakhstan and China in 2022?",
+                Lang::En,
+                &["What was trade between Kazakhstan and China in 2022?"],
+            ),
+            (
+                "My family is going to Almaty next month. We love the mountains. How long can we stay without a visa?",
+                Lang::En,
+                &["How long can we stay without a visa?"],
+            ),
+            (
+                "1) when did it start 2) how many days",
+                Lang::En,
+                &["when did it start", "how many days"],
+            ),
+            ("trade was 24.2 billion?", Lang::En, &["trade was 24.2 billion?"]),
+            (
+                "Когда начался безвизовый режим и сколько дней можно находиться?",
+                Lang::Ru,
+                &["Когда начался безвизовый режим", "сколько дней можно находиться?"],
+            ),
+            (
+                "免签什么时候开始的，可以停留多少天？",
+                Lang::Zh,
+                &["免签什么时候开始的", "可以停留多少天？"],
+            ),
+        ];
+        for (text, lang, parts) in cases {
+            assert_eq!(split_parts(text, lang), parts, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_months() {
+        assert_eq!(months(&normalize("on 10 November")), vec![11]);
+        assert_eq!(months(&normalize("10 ноября 2023")), vec![11]);
+        assert_eq!(months(&normalize("2023年11月10日")), vec![11]);
+    }
+}

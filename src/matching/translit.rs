@@ -1,0 +1,165 @@
+//! Russian and Kazakh typed in Latin letters ("kogda nachalsya god turizma", "sauda kolemi
+//! qansha", "Qazaqstan men Qytai"), rewritten in Cyrillic so that the rest of the matcher reads
+//! them like any Cyrillic question. Kazakh letters come out in the folded spelling `normalize`
+//! uses anyway (қ → к, ө → о …), so one table serves both the official Kazakh Latin alphabet
+//! and the informal spellings people use on phones.
+
+use crate::knowledge::Lang;
+
+/// Letter groups first (longest match wins), then single letters. Russian and Kazakh differ
+/// mostly in `j` (й / ж) and `c`.
+const RU_GROUPS: &[(&str, &str)] = &[
+    ("shch", "щ"),
+    ("sch", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("ts", "ц"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("yo", "е"),
+    ("ju", "ю"),
+    ("ja", "я"),
+    ("ye", "е"),
+    ("iy", "ий"),
+    ("yi", "ый"),
+];
+
+const KK_GROUPS: &[(&str, &str)] = &[
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("ts", "ц"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("ju", "ю"),
+    ("ja", "я"),
+];
+
+fn single(c: char, lang: Lang) -> Option<&'static str> {
+    Some(match c {
+        'a' | 'á' | 'ä' => "а",
+        'b' => "б",
+        'v' | 'w' => "в",
+        'g' | 'ǵ' | 'ğ' => "г",
+        'd' => "д",
+        'e' | 'é' => "е",
+        'z' => "з",
+        'i' | 'ı' | 'í' | 'ì' => "и",
+        'k' | 'q' => "к",
+        'l' => "л",
+        'm' => "м",
+        'n' | 'ń' | 'ñ' => "н",
+        'o' | 'ó' | 'ö' => "о",
+        'p' => "п",
+        'r' => "р",
+        's' => "с",
+        't' => "т",
+        'u' | 'ú' | 'ü' | 'ū' | 'ý' => "у",
+        'f' => "ф",
+        'h' => "х",
+        'c' => "ц",
+        'x' => "кс",
+        'ş' => "ш",
+        'ç' => "ч",
+        'y' => "ы",
+        'j' => match lang {
+            Lang::Kk => "ж",
+            _ => "й",
+        },
+        _ => return None,
+    })
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'á' | 'ó' | 'ú' | 'ı' | 'é'
+    )
+}
+
+/// Latin letters to Cyrillic as `lang` (Russian or Kazakh) would be spelt; everything that is
+/// not a Latin letter is kept.
+pub fn to_cyrillic(text: &str, lang: Lang) -> String {
+    let groups = match lang {
+        Lang::Kk => KK_GROUPS,
+        _ => RU_GROUPS,
+    };
+    let lower: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut i = 0;
+    while i < lower.len() {
+        let rest = &lower[i..];
+        let group = groups.iter().find(|(latin, _)| {
+            let n = latin.chars().count();
+            rest.len() >= n && rest[..n].iter().copied().eq(latin.chars())
+        });
+        if let Some((latin, cyrillic)) = group {
+            out.push_str(cyrillic);
+            i += latin.chars().count();
+            continue;
+        }
+        let c = lower[i];
+        let after_vowel = i > 0 && is_vowel(lower[i - 1]);
+        // "y" or "i" after a vowel is the й of "novyi", "kakoy", "qytai".
+        let glide = matches!(c, 'y' | 'i')
+            && after_vowel
+            && !lower.get(i + 1).is_some_and(|&n| is_vowel(n));
+        match (glide, single(c, lang)) {
+            (true, _) => out.push('й'),
+            (false, Some(cyrillic)) => out.push_str(cyrillic),
+            // Apostrophes mark softness in transliteration ("skol'ko"): drop them.
+            (false, None) if matches!(c, '\'' | '’') => {}
+            (false, None) => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Like `to_cyrillic`, word by word, but keeps the words `keep` accepts: names typed in Latin
+/// letters ("kto takoi Zhang Xiao") stay as the fact base spells them in English.
+pub fn to_cyrillic_keeping(text: &str, lang: Lang, keep: impl Fn(&str) -> bool) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| match keep(word) {
+            true => word.to_owned(),
+            false => to_cyrillic(word, lang),
+        })
+        .collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_latin_typed_russian_and_kazakh() {
+        let cases = [
+            (
+                "kogda nachalsya god turizma",
+                Lang::Ru,
+                "когда начался год туризма",
+            ),
+            ("skol'ko dney bez vizy", Lang::Ru, "сколко дней без визы"),
+            ("tovarooborot s Kitaem", Lang::Ru, "товарооборот с китаем"),
+            ("sauda kolemi qansha", Lang::Kk, "сауда колеми канша"),
+            (
+                "Qytaimen vizasyz rezhim",
+                Lang::Kk,
+                "кытаймен визасыз режим",
+            ),
+            (
+                "Qazaqstan men Qytai 2023",
+                Lang::Kk,
+                "казакстан мен кытай 2023",
+            ),
+        ];
+        for (latin, lang, cyrillic) in cases {
+            assert_eq!(to_cyrillic(latin, lang), cyrillic, "{latin}");
+        }
+    }
+}
