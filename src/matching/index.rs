@@ -475,6 +475,26 @@ impl Index {
         foreign as f32 * OUTSIDE_SHARE * self.unknown_weight
     }
 
+    /// How much of the question each fact of `intent` holds in its own text (any language): the
+    /// summed weight of the question terms it uses, one value per fact.
+    pub fn fact_overlap(&self, analysis: &Analysis, intent: usize, facts: usize) -> Vec<f32> {
+        let Resolved { matched, .. } = self.resolve(analysis);
+        let intent = intent as u32;
+        let mut overlap = vec![0.0; facts];
+        // The commonest terms ("Kazakhstan", "China") pick out no fact.
+        for m in matched
+            .iter()
+            .filter(|m| self.idf[m.term as usize] > MIN_IDF)
+        {
+            let pairs = &self.in_facts[m.term as usize];
+            let start = pairs.partition_point(|&(i, _)| i < intent);
+            for &(_, fact) in pairs[start..].iter().take_while(|&&(i, _)| i == intent) {
+                overlap[fact as usize] += self.idf[m.term as usize] * m.factor;
+            }
+        }
+        overlap
+    }
+
     /// Whether the vocabulary has this exact term and it is rare enough to name something.
     pub fn is_rare(&self, term: &str) -> bool {
         self.ids.get(term).is_some_and(|&id| {

@@ -57,6 +57,10 @@ pub struct Part {
     pub compares: bool,
     /// Asks for the exact day ("what date exactly", "какого числа"), not a month or a year.
     pub exact_day: bool,
+    /// For "how many": the word counted ("minutes" in "how many minutes").
+    pub counted: Option<String>,
+    /// The language the part was read in.
+    pub lang: Lang,
 }
 
 /// The most parts a message is answered in; the rest are dropped.
@@ -75,6 +79,10 @@ struct Markers {
     joiners: &'static [&'static str],
     /// Words asking for an exact day.
     exact_day: &'static [&'static str],
+    /// "How many" markers followed by the word counted.
+    counters: &'static [&'static str],
+    /// Words between a counter and the word counted that are not it ("how many more").
+    fillers: &'static [&'static str],
 }
 
 const EN: Markers = Markers {
@@ -205,6 +213,38 @@ const EN: Markers = Markers {
         "exactly",
         "precise date",
     ],
+    counters: &["how many", "how much"],
+    fillers: &[
+        "of",
+        "the",
+        "more",
+        "in",
+        "total",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "a",
+        "an",
+        "other",
+        "different",
+        "exactly",
+        "approximately",
+        "roughly",
+        "about",
+        "will",
+        "can",
+        "could",
+        "would",
+        "it",
+        "there",
+        "new",
+    ],
 };
 
 const RU: Markers = Markers {
@@ -319,6 +359,37 @@ const RU: Markers = Markers {
         "точную дату",
         "именно",
     ],
+    counters: &["сколько"],
+    fillers: &[
+        "всего",
+        "же",
+        "еще",
+        "ещё",
+        "именно",
+        "примерно",
+        "было",
+        "будет",
+        "у",
+        "в",
+        "на",
+        "там",
+        "это",
+        "новых",
+        "стало",
+        "стоит",
+        "составил",
+        "составила",
+        "составляет",
+        "вырос",
+        "выросла",
+        "выросло",
+        "приехало",
+        "приехали",
+        "есть",
+        "можно",
+        "нужно",
+        "процентов",
+    ],
 };
 
 // Kazakh markers in folded spelling (қ → к, ү → у, і → и …), as `normalize` leaves them.
@@ -402,6 +473,10 @@ const KK: Markers = Markers {
         "накты кашан",
         "накты",
     ],
+    // Kazakh puts the counted noun before "канша" as often as after it ("сауда канша
+    // болды"): the word after is no guide.
+    counters: &[],
+    fillers: &[],
 };
 
 const ZH: Markers = Markers {
@@ -495,6 +570,8 @@ const ZH: Markers = Markers {
         "几月几日",
         "确切",
     ],
+    counters: &[],
+    fillers: &[],
 };
 
 fn markers(lang: Lang) -> &'static Markers {
@@ -516,15 +593,51 @@ fn has(text: &str, marker: &str) -> bool {
     padded.contains(&format!(" {marker} "))
 }
 
+/// Where `marker` first occurs in `text` (normalised), as for `has`.
+fn position(text: &str, marker: &str) -> Option<usize> {
+    if marker.chars().any(super::normalize::is_han) {
+        return text.find(marker);
+    }
+    format!(" {text} ").find(&format!(" {marker} "))
+}
+
+/// What a part asks for: the kind whose marker comes first ("who reported the number of
+/// tourists" asks who, not how many); on a tie, the kind listed first.
+fn asked(normal: &str, markers: &Markers) -> Asks {
+    let mut best: Option<(usize, Asks)> = None;
+    for &(asks, words) in markers.asks {
+        let first = words.iter().filter_map(|w| position(normal, w)).min();
+        if let Some(at) = first {
+            if best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, asks));
+            }
+        }
+    }
+    // Yes/no questions are told by their first word; later "is"/"do" say nothing.
+    match best {
+        Some((at, Asks::YesNo)) if at > 0 && std::ptr::eq(markers, &EN) => {
+            let others = markers.asks.iter().filter(|(a, _)| *a != Asks::YesNo);
+            others
+                .filter_map(|&(asks, words)| {
+                    words
+                        .iter()
+                        .filter_map(|w| position(normal, w))
+                        .min()
+                        .map(|at| (at, asks))
+                })
+                .min_by_key(|&(at, _)| at)
+                .map_or(Asks::What, |(_, asks)| asks)
+        }
+        Some((_, asks)) => asks,
+        None => Asks::What,
+    }
+}
+
 /// Reads one part of a question for its shape.
 pub fn read_part(text: &str, lang: Lang) -> Part {
     let normal = normalize(text);
     let markers = markers(lang);
-    let asks = markers
-        .asks
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| has(&normal, w)))
-        .map_or(Asks::What, |&(asks, _)| asks);
+    let asks = asked(&normal, markers);
     let claimed = markers.claim.iter().any(|w| has(&normal, w));
     let claim = claimed.then(|| Claim {
         numbers: numbers(&normal, lang),
@@ -532,14 +645,45 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         names: names(text),
     });
     let compares = markers.compare.iter().any(|w| has(&normal, w));
-    let exact_day = asks == Asks::When && markers.exact_day.iter().any(|w| has(&normal, w));
+    let day_words = markers.exact_day.iter().any(|w| has(&normal, w));
+    // "on which exact day …" asks when, whatever its first question word.
+    let asks = match asks {
+        Asks::What | Asks::YesNo if day_words && !markers.exact_day.is_empty() => Asks::When,
+        asks => asks,
+    };
+    let exact_day = asks == Asks::When && day_words;
+    let counted = (asks == Asks::HowMany)
+        .then(|| counted(&normal, markers))
+        .flatten();
     Part {
         text: text.to_owned(),
         asks,
         claim,
         compares,
         exact_day,
+        counted,
+        lang,
     }
+}
+
+/// The word a "how many" question counts ("how many minutes", "сколько студентов"): the
+/// first word after its marker that is not a filler. Chinese runs words together, so none.
+fn counted(normal: &str, markers: &Markers) -> Option<String> {
+    let words: Vec<&str> = normal.split(' ').collect();
+    for marker in markers.counters {
+        let n = marker.split(' ').count();
+        let found = words.windows(n).position(|w| w.join(" ") == *marker);
+        if let Some(at) = found {
+            let word = words[at + n..].iter().find(|w| {
+                !markers.fillers.contains(w)
+                    && w.parse::<f64>().is_err()
+                    && number_word(w, Lang::En).is_none()
+            })?;
+            // "how many times", "во сколько раз": a multiple, not a count of something.
+            return (!MULTIPLES.contains(word)).then(|| (*word).to_owned());
+        }
+    }
+    None
 }
 
 /// Capitalised words after the first word of a text, normalised: "I heard China will open a
@@ -582,12 +726,11 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
     let normal = normalize(clause);
     let markers = markers(lang);
     let first = normal.split(' ').next().unwrap_or("");
-    let opener = markers.openers.iter().any(|w| {
-        if lang == Lang::Zh {
-            normal.contains(w)
-        } else {
-            first == *w
-        }
+    let opener = markers.openers.iter().any(|w| match lang {
+        Lang::Zh => normal.contains(w),
+        // "I need to find out which places …": an indirect question asks all the same.
+        Lang::En => WH_WORDS.contains(w) && has(&normal, w) || first == *w,
+        _ => first == *w,
     });
     opener
         || markers.claim.iter().any(|w| has(&normal, w))
@@ -595,6 +738,12 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
             .iter()
             .any(|(_, words)| words.iter().any(|w| has(&normal, w)))
 }
+
+/// Words after "how many" that ask for a multiple or a share, not a count.
+const MULTIPLES: &[&str] = &["times", "fold", "раз", "percent", "процентов", "процента"];
+
+/// English question words that make a clause a question wherever they stand.
+const WH_WORDS: &[&str] = &["what", "when", "how", "who", "where", "which", "why"];
 
 /// Sentences and list items: split at sentence ends, line breaks, semicolons and numbering
 /// ("1)", "2."), never inside a number ("24.2").
@@ -662,9 +811,18 @@ fn clauses_of(sentence: &str, lang: Lang) -> Vec<String> {
         let word = words[i];
         let comma = word.ends_with(',');
         let joiner = markers.joiners.contains(&bare(word).as_str());
-        let next_opens = words
-            .get(i + 1)
-            .is_some_and(|n| markers.openers.contains(&bare(n).as_str()));
+        // "… and about how many came": a filler may stand between the joiner and the opener.
+        let opens = |k: usize| {
+            words
+                .get(k)
+                .is_some_and(|n| markers.openers.contains(&bare(n).as_str()))
+        };
+        let filler = |k: usize| {
+            words
+                .get(k)
+                .is_some_and(|n| markers.fillers.contains(&bare(n).as_str()) || bare(n) == "then")
+        };
+        let next_opens = opens(i + 1) || (filler(i + 1) && opens(i + 2));
         let cut_after_comma = comma
             && words
                 .get(i + 1)
