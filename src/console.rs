@@ -5,7 +5,7 @@ use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
 
-use crate::answer::{Answer, Engine, SourceRef, Suggestion};
+use crate::answer::{Answer, Engine, FollowUp, SourceRef, Suggestion};
 use crate::knowledge::Lang;
 
 /// Bytes kept of one input line; the rest of an over-long line is read and dropped, so a
@@ -133,6 +133,8 @@ pub fn chat(
     )?;
     let mut offers: Vec<Suggestion> = Vec::new();
     let mut lang = hint.unwrap_or_default();
+    // What the last answer was about: a short follow-up ("and in 2022?") continues it.
+    let mut previous: Option<FollowUp> = None;
     let mut buf = Vec::new();
     loop {
         write!(output, "> ")?;
@@ -156,9 +158,12 @@ pub fn chat(
             .and_then(|n| offers.get(n));
         let answer = match picked.and_then(|offer| engine.answer_intent(&offer.intent, lang)) {
             Some(answer) => answer,
-            None => engine.answer(line, hint),
+            None => engine.answer_after(line, hint, None, previous.as_ref()),
         };
         lang = answer.lang;
+        if answer.follow_up.is_some() {
+            previous = answer.follow_up.clone();
+        }
         offers = if answer.suggestions.is_empty() {
             answer.related.clone()
         } else {

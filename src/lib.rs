@@ -25,4 +25,4 @@ pub mod console;
 pub mod knowledge;
 pub mod matching;
 
-pub use answer::{Answer, Engine, Kind, SourceRef, Suggestion};
+pub use answer::{Answer, Engine, FollowUp, Kind, SourceRef, Suggestion};

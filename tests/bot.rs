@@ -599,3 +599,42 @@ async fn answers_and_menus_follow_the_users_language() {
     );
     bot.stop().await;
 }
+
+/// A short follow-up continues the chat's last answer: in a private chat within the window,
+/// and in a group when it replies to the bot; a group message that does not reply does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_ups_continue_the_last_answer_of_the_chat() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api.push(update::private_text(USER, "trade in 2023"));
+    bot.api.messages_to(USER, 1).await;
+    bot.api.push(update::private_text(USER, "and in 2022?"));
+    let sent = bot.api.messages_to(USER, 2).await;
+    assert!(text(&sent[1]).contains("24.2"), "{}", sent[1]);
+
+    let mention = format!("@{BOT_USERNAME}");
+    bot.api.push(update::group_text(
+        GROUP - 9,
+        USER,
+        30,
+        &format!("{mention} trade in 2023"),
+    ));
+    bot.api.messages_to(GROUP - 9, 1).await;
+    bot.api.push(update::group_reply_to_bot(
+        GROUP - 9,
+        USER,
+        31,
+        "and in 2022?",
+    ));
+    let sent = bot.api.messages_to(GROUP - 9, 2).await;
+    assert!(text(&sent[1]).contains("24.2"), "{}", sent[1]);
+    // Another group, with no answer to continue: the same words say nothing on their own.
+    bot.api.push(update::group_reply_to_bot(
+        GROUP - 10,
+        USER,
+        32,
+        "and in 2022?",
+    ));
+    let sent = bot.api.messages_to(GROUP - 10, 1).await;
+    assert!(!text(&sent[0]).contains("24.2"), "{}", sent[0]);
+    bot.stop().await;
+}

@@ -8,5 +8,6 @@ mod eval;
 mod facts;
 mod fake_api;
 mod serve;
+mod understanding;
 mod util;
 mod written;

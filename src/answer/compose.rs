@@ -220,6 +220,7 @@ impl<'a> Composer<'a> {
             sources_heading: String::new(),
             suggestions: Vec::new(),
             related: Vec::new(),
+            follow_up: None,
         }
     }
 

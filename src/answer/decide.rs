@@ -42,9 +42,9 @@ const MAX_SUGGESTIONS: usize = 3;
 /// A fact leads alone when its text holds this much more of the question than the next fact's.
 /// Tuned on the written-a development sets.
 const LEAD_MARGIN: f32 = 2.0;
-/// How far below the best intent a runner-up may score and still answer for a period the
-/// best one does not cover. Tuned on the written-a development sets.
-const PERIOD_RUNNER_UP: f32 = 0.1;
+/// How far below the best intent a runner-up may score and still answer where the best one
+/// cannot (a period or a kind of value it lacks). Tuned on the written-a development sets.
+const RUNNER_UP: f32 = 0.1;
 
 /// What to do with one part of a question.
 #[derive(Debug, Clone)]
@@ -115,36 +115,47 @@ pub(crate) fn decide(
             .collect();
         return Decision::DidYouMean(offers);
     }
-    // A year no figure of the best intent covers may be covered by a close runner-up ("trade
-    // in 2022" scores the trade target and the trade figures alike).
-    let covered = scored
+    // The best intent may not cover the year asked about, or hold the kind of value asked
+    // for, where a close runner-up does ("trade in 2022" scores the trade target and the trade
+    // figures alike): the first close candidate that can answer does.
+    let close = scored
         .iter()
-        .take_while(|s| {
-            s.score >= answer_threshold(scale) && best.score - s.score <= PERIOD_RUNNER_UP
-        })
-        .find_map(|s| {
-            let facts = facts_for_period(&knowledge.intents[s.intent], &part.analysis);
-            (!facts.is_empty()).then_some((*s, facts))
-        });
-    let Some((best, in_period)) = covered else {
+        .take_while(|s| s.score >= answer_threshold(scale) && best.score - s.score <= RUNNER_UP);
+    let mut first_refusal: Option<Decision> = None;
+    for &candidate in close {
+        match answer_with(knowledge, index, part, candidate) {
+            Ok(chosen) => return Decision::Answer(chosen),
+            Err(refusal) => {
+                first_refusal.get_or_insert(refusal);
+            }
+        }
+    }
+    first_refusal.unwrap_or(Decision::Unknown(best.score))
+}
+
+/// The facts of one intent that answer a part, or why it cannot (no figure for the period
+/// asked about, or none of the kind of value asked for).
+fn answer_with(
+    knowledge: &Knowledge,
+    index: &Index,
+    part: &PartReading,
+    scored: Scored,
+) -> Result<Chosen, Decision> {
+    let intent = &knowledge.intents[scored.intent];
+    let in_period = facts_for_period(intent, &part.analysis);
+    if in_period.is_empty() {
         let years = part.analysis.years.clone();
-        return Decision::NoPeriod {
-            scored: best,
-            years,
-        };
-    };
-    let intent = &knowledge.intents[best.intent];
-    let facts = pick_facts(intent, &in_period, part, best.intent, knowledge, index);
+        return Err(Decision::NoPeriod { scored, years });
+    }
+    let facts = pick_facts(intent, &in_period, part, scored.intent, knowledge, index);
     let holding: Vec<usize> = facts
         .iter()
         .copied()
         .filter(|&f| holds(&intent.facts[f], &part.shape, knowledge, index))
         .collect();
     if holding.is_empty() {
-        return Decision::NotStated {
-            scored: best,
-            asks: part.shape.asks,
-        };
+        let asks = part.shape.asks;
+        return Err(Decision::NotStated { scored, asks });
     }
     let facts = if part.shape.compares { facts } else { holding };
     let verdict = part.shape.claim.as_ref().map(|claim| {
@@ -153,13 +164,13 @@ pub(crate) fn decide(
             let terms = index.analyze_as(name, lang).terms;
             terms
                 .iter()
-                .any(|t| index.names_elsewhere(t, lang, best.intent, &facts))
+                .any(|t| index.names_elsewhere(t, lang, scored.intent, &facts))
         };
         bears_out(claim, &facts, intent, lang) && !claim.names.iter().any(named)
     });
     let comparison = compare(intent, &facts);
-    Decision::Answer(Chosen {
-        scored: best,
+    Ok(Chosen {
+        scored,
         facts,
         verdict,
         comparison,

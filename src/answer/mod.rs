@@ -68,6 +68,16 @@ pub struct Suggestion {
     pub title: String,
 }
 
+/// What an answered question was about, so that a short follow-up in the same chat ("and in
+/// 2022?", "а туристы?") can continue it. The front end keeps it; the engine stays stateless.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FollowUp {
+    terms: Vec<String>,
+}
+
+/// A follow-up is a short message: at most this many terms of its own.
+const FOLLOW_UP_TERMS: usize = 3;
+
 /// The reply to one question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -88,6 +98,8 @@ pub struct Answer {
     pub suggestions: Vec<Suggestion>,
     /// Follow-up topics for an answered question.
     pub related: Vec<Suggestion>,
+    /// What the answer was about, for a follow-up question; `None` unless answered.
+    pub follow_up: Option<FollowUp>,
 }
 
 /// The fact base with its index: everything needed to answer. Immutable once built, so a
@@ -130,6 +142,19 @@ impl Engine {
         hint: Option<Lang>,
         reply_lang: Option<Lang>,
     ) -> Answer {
+        self.answer_after(question, hint, reply_lang, None)
+    }
+
+    /// Answers a question that may continue an earlier answer in the same chat: a short
+    /// message that names no topic of its own ("and in 2022?") is read with the earlier
+    /// answer's topic.
+    pub fn answer_after(
+        &self,
+        question: &str,
+        hint: Option<Lang>,
+        reply_lang: Option<Lang>,
+        previous: Option<&FollowUp>,
+    ) -> Answer {
         let trimmed = question.trim();
         let length = trimmed.chars().count();
         if length > MAX_QUESTION_CHARS {
@@ -142,19 +167,59 @@ impl Engine {
             knowledge: &self.knowledge,
             lang: reply_lang.unwrap_or(reading.lang),
         };
-        if reading.whole.analysis.terms.is_empty() && reading.whole.analysis.outside.is_empty() {
+        let bare =
+            reading.whole.analysis.terms.is_empty() && reading.whole.analysis.years.is_empty();
+        if bare && reading.whole.analysis.outside.is_empty() {
             let help = composer.help();
             return in_script(
                 composer.message_answer(question, Kind::Help, 0.0, help),
                 &reading,
             );
         }
-        let decisions = self.decide_parts(&reading, scale);
+        let mut decisions = self.decide_parts(&reading, scale);
+        if let Some(previous) = previous {
+            self.continue_from(&reading, &mut decisions, previous, scale);
+        }
         let parts: Vec<(&str, Decision)> = decisions
             .iter()
             .map(|(part, decision)| (part.shape.text.as_str(), decision.clone()))
             .collect();
-        in_script(composer.reply(question, &parts), &reading)
+        let mut answer = composer.reply(question, &parts);
+        answer.follow_up = decisions
+            .iter()
+            .find(|(_, d)| d.is_answer())
+            .map(|(part, _)| FollowUp {
+                terms: topic_terms(&part.analysis),
+            });
+        in_script(answer, &reading)
+    }
+
+    /// A short message that is not answered on its own, read again with the topic of the
+    /// answer before it.
+    fn continue_from<'r>(
+        &self,
+        reading: &'r Reading,
+        decisions: &mut Vec<(Cow<'r, PartReading>, Decision)>,
+        previous: &FollowUp,
+        scale: Lang,
+    ) {
+        let [(part, decision)] = decisions.as_slice() else {
+            return;
+        };
+        let short = part.analysis.terms.len() <= FOLLOW_UP_TERMS;
+        if decision.is_answer() || !short || reading.parts.len() > 1 {
+            return;
+        }
+        let mut joined = part.as_ref().clone();
+        for term in &previous.terms {
+            if !joined.analysis.terms.contains(term) {
+                joined.analysis.terms.push(term.clone());
+            }
+        }
+        let retried = decide(&self.knowledge, &self.index, &joined, scale);
+        if retried.is_answer() {
+            *decisions = vec![(Cow::Owned(joined), retried)];
+        }
     }
 
     /// A decision for each part; when no part is answered on its own, the whole message as one
@@ -168,13 +233,21 @@ impl Engine {
         for part in &reading.parts {
             let decision = decide(&self.knowledge, &self.index, part, scale);
             let previous = decided.last().map(|(p, _)| p.as_ref());
+            let previous_decision = decided.last().map(|(_, d)| d);
             match previous.filter(|_| !decision.is_answer()) {
                 // "1) how many days without a visa 2) since what date?": a later part that
                 // names no topic of its own continues the one before.
                 Some(previous) => {
                     let joined = continued(part, previous);
                     let retried = decide(&self.knowledge, &self.index, &joined, scale);
-                    match retried.is_answer() {
+                    // Answering the earlier part's question again is no answer to this one.
+                    let new = |d: &Decision| match (d, previous_decision) {
+                        (Decision::Answer(a), Some(Decision::Answer(b))) => {
+                            a.scored.intent != b.scored.intent
+                        }
+                        _ => true,
+                    };
+                    match retried.is_answer() && new(&retried) {
                         true => decided.push((Cow::Owned(joined), retried)),
                         false => decided.push((Cow::Borrowed(part), decision)),
                     }
@@ -345,8 +418,25 @@ impl Engine {
             knowledge: &self.knowledge,
             lang,
         };
-        Some(composer.intent_answer(index))
+        let mut answer = composer.intent_answer(index);
+        // A topic picked from a button or a command can be followed up like a question.
+        let title = self.knowledge.intents[index].title.text(Lang::En);
+        answer.follow_up = Some(FollowUp {
+            terms: self.index.analyze_as(title, Lang::En).terms,
+        });
+        Some(answer)
     }
+}
+
+/// The terms that say what a part was about, without the years that picked a period.
+fn topic_terms(analysis: &crate::matching::Analysis) -> Vec<String> {
+    let year = |t: &String| analysis.years.iter().any(|y| y.to_string() == *t);
+    analysis
+        .terms
+        .iter()
+        .filter(|t| !year(t))
+        .cloned()
+        .collect()
 }
 
 /// A part read again with the terms of the part before it added: its own shape (what it asks)

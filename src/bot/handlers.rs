@@ -152,11 +152,19 @@ async fn on_question(
         )
         .await;
     }
-    let answer = engine.answer_as(
+    let chat = msg.chat.id.0;
+    let replying = msg
+        .reply_to_message()
+        .and_then(|r| r.from.as_ref())
+        .is_some_and(|user| user.id == me.id);
+    let previous = state.follow_up(chat, replying, msg.chat.is_private());
+    let answer = engine.answer_after(
         text,
         interface(msg.from.as_ref()),
-        state.chat_language(msg.chat.id.0),
+        state.chat_language(chat),
+        previous.as_ref(),
     );
+    state.remember(chat, answer.follow_up.clone());
     send_answer(&bot, &msg, &answer).await
 }
 
@@ -412,6 +420,7 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
         .message
         .as_ref()
         .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id);
+    state.remember(chat.0, answer.follow_up.clone());
     send_pieces(
         &bot,
         chat,

@@ -2,14 +2,14 @@
 //! the admins. A reload builds a whole new engine off the async threads and swaps it in; a
 //! question in flight keeps the snapshot it took, so it finishes on the old base.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
-use crate::answer::Engine;
+use crate::answer::{Engine, FollowUp};
 use crate::knowledge::{Diff, Lang, LoadError};
 
 /// The file in `DATA_DIR` that keeps each chat's pinned language across restarts.
@@ -24,7 +24,16 @@ pub struct BotState {
     /// Languages pinned with /lang, by chat id. A std mutex: it is never held across `.await`.
     languages: Mutex<BTreeMap<i64, Lang>>,
     data_dir: PathBuf,
+    /// What each chat's last answer was about, and when: a short follow-up continues it. Kept
+    /// in memory only, for at most `MAX_FOLLOW_UPS` chats. A std mutex, never held across
+    /// `.await`.
+    follow_ups: Mutex<HashMap<i64, (FollowUp, Instant)>>,
 }
+
+/// How long a private chat's last answer can be followed up without replying to it.
+pub const FOLLOW_UP_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// The most chats whose last answer is remembered; the oldest goes first.
+const MAX_FOLLOW_UPS: usize = 10_000;
 
 /// What a successful reload changed.
 #[derive(Debug, Clone)]
@@ -74,6 +83,7 @@ impl BotState {
             reloading: tokio::sync::Mutex::new(()),
             languages: Mutex::new(languages),
             data_dir,
+            follow_ups: Mutex::new(HashMap::new()),
         }
     }
 
@@ -102,6 +112,33 @@ impl BotState {
         if let Err(error) = saved {
             tracing::warn!("cannot save chat languages to {}: {error}", path.display());
         }
+    }
+
+    /// What a chat's last answer was about, if a new message may continue it: a reply to the
+    /// bot continues it at any time, a message in a private chat within `FOLLOW_UP_WINDOW`.
+    pub fn follow_up(&self, chat: i64, replying: bool, private: bool) -> Option<FollowUp> {
+        let follow_ups = self.follow_ups.lock().expect("follow-ups lock");
+        let (follow_up, at) = follow_ups.get(&chat)?;
+        let recent = private && at.elapsed() <= FOLLOW_UP_WINDOW;
+        (replying || recent).then(|| follow_up.clone())
+    }
+
+    /// Remembers what a chat's answer was about (nothing for a reply that answered nothing).
+    pub fn remember(&self, chat: i64, follow_up: Option<FollowUp>) {
+        let Some(follow_up) = follow_up else {
+            return;
+        };
+        let mut follow_ups = self.follow_ups.lock().expect("follow-ups lock");
+        if follow_ups.len() >= MAX_FOLLOW_UPS && !follow_ups.contains_key(&chat) {
+            let oldest = follow_ups
+                .iter()
+                .min_by_key(|(_, (_, at))| *at)
+                .map(|(&c, _)| c);
+            if let Some(oldest) = oldest {
+                follow_ups.remove(&oldest);
+            }
+        }
+        follow_ups.insert(chat, (follow_up, Instant::now()));
     }
 
     /// The engine as it is now; keep the snapshot for the whole of one answer.

@@ -256,6 +256,12 @@ impl Analyzer {
                 continue;
             }
             if word.chars().next().is_some_and(is_han) {
+                // "2022年", "11月10日": after a number, a date's unit names no topic.
+                let after_number = i >= 2 && words[i - 2].bytes().all(|b| b.is_ascii_digit());
+                let word = match after_number {
+                    true => word.trim_start_matches(['年', '月', '日', '号']),
+                    false => word,
+                };
                 for term in self.han_terms(word, &mut analysis) {
                     push(&mut analysis, term);
                 }

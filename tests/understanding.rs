@@ -1,0 +1,270 @@
+//! What the engine understands beyond our own phrasings, one table per kind of question:
+//! details inside a fact, long messages, several questions at once, claims to check,
+//! comparisons, Russian and Kazakh typed in Latin letters, traditional Chinese, questions the
+//! facts cannot answer, outside words, and follow-ups. Each case says what the answer must
+//! contain (a figure, a date, a name), never which intent it comes from.
+
+use kzcn_bot::knowledge::Lang;
+use kzcn_bot::{Answer, Kind};
+
+use crate::util::engine;
+
+/// What a reply must show.
+enum Expect {
+    /// Answered, and the body holds every one of these.
+    Says(&'static [&'static str]),
+    /// Answered with a verdict on the claim (true: right), and the body holds these.
+    Verdict(bool, &'static [&'static str]),
+    /// The articles do not give what is asked: no intent, the topic offered instead.
+    NotStated,
+    /// Not answered at all.
+    Refused,
+}
+
+fn body(answer: &Answer) -> String {
+    answer.paragraphs.join("\n")
+}
+
+fn check(question: &str, expect: &Expect) -> Result<(), String> {
+    let answer = engine().answer(question, None);
+    let text = body(&answer);
+    let fail = |why: &str| Err(format!("{question:?}: {why}\n{text}"));
+    match expect {
+        Expect::Says(needles) | Expect::Verdict(_, needles) => {
+            if answer.kind != Kind::Answered {
+                return fail(&format!("not answered ({:?})", answer.kind));
+            }
+            if let Some(missing) = needles.iter().find(|n| !text.contains(*n)) {
+                return fail(&format!("lacks {missing:?}"));
+            }
+        }
+        Expect::NotStated => {
+            if answer.kind != Kind::NotStated || answer.intent.is_some() {
+                return fail(&format!("expected 'not stated', got {:?}", answer.kind));
+            }
+            if answer.suggestions.is_empty() {
+                return fail("offers no related topic");
+            }
+        }
+        Expect::Refused => {
+            if answer.intent.is_some() {
+                return fail(&format!("answered with {:?}", answer.intent));
+            }
+        }
+    }
+    if let Expect::Verdict(right, _) = expect {
+        let id = if *right { "claim_right" } else { "claim_wrong" };
+        let verdict = engine().knowledge().message(id, answer.lang);
+        if !text.starts_with(verdict) {
+            return fail(&format!("does not open with {verdict:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn run(cases: &[(&str, Expect)]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(question, expect)| check(question, expect).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn details_inside_a_fact_are_answered_from_its_text() {
+    use Expect::*;
+    run(&[
+        (
+            "Which ministry counted the twelvefold rise in Chinese tourists?",
+            Says(&["Culture and Sports"]),
+        ),
+        (
+            "What is the street that symbolises friendship named after?",
+            Says(&["Xian Xinghai"]),
+        ),
+        (
+            "which kazakh cities joined the silk road tourism alliance first",
+            Says(&["Konaev", "Turkistan"]),
+        ),
+        (
+            "Где находится парк Чарын и почему он популярен?",
+            Says(&["Чарын"]),
+        ),
+        (
+            "哪三座哈萨克斯坦城市加入了丝绸之路城市旅游联盟？",
+            Says(&["突厥斯坦"]),
+        ),
+    ]);
+}
+
+#[test]
+fn long_messages_are_answered_from_the_question_in_them() {
+    use Expect::*;
+    run(&[
+        (
+            "Hello! My parents live in Shymkent and want to visit my sister in Urumqi. They \
+             hate paperwork and last time the visa took weeks. How many days can they stay on \
+             one trip now?",
+            Says(&["30"]),
+        ),
+        (
+            "Добрый день. Я пишу диплом о торговле, научный руководитель просит свежие цифры. \
+             Каким был товарооборот Казахстана и Китая в 2022 году?",
+            Says(&["24,2"]),
+        ),
+    ]);
+}
+
+#[test]
+fn several_questions_in_one_message_are_each_answered() {
+    use Expect::*;
+    run(&[
+        (
+            "When did the visa-free regime start and how long can I stay each time?",
+            Says(&["10 November 2023", "30 calendar days"]),
+        ),
+        (
+            "1) how many freight trains passed Khorgos and Alashankou 2) how many sister city pairs are there",
+            Says(&["5,000", "26"]),
+        ),
+        (
+            "Когда начал действовать безвизовый режим? И сколько дней можно находиться в Китае?",
+            Says(&["10 ноября", "30"]),
+        ),
+    ]);
+}
+
+#[test]
+fn claims_are_checked_against_the_facts() {
+    use Expect::*;
+    run(&[
+        (
+            "I read that trade hit $24.2 billion in 2022, is that right?",
+            Verdict(true, &["24.2"]),
+        ),
+        (
+            "I heard trade reached $30 billion in 2022, true?",
+            Verdict(false, &["24.2"]),
+        ),
+        (
+            "Is it true that one visa-free stay can last 60 days?",
+            Verdict(false, &["30"]),
+        ),
+        (
+            "the number of chinese tourists grew fivefold, right?",
+            Verdict(false, &["12"]),
+        ),
+        (
+            "Правда ли, что безвизовый режим начал действовать 10 ноября 2023 года?",
+            Verdict(true, &["10 ноября"]),
+        ),
+        ("听说每次免签可以停留60天，对吗？", Verdict(false, &["30"])),
+    ]);
+}
+
+#[test]
+fn comparisons_give_both_figures() {
+    use Expect::*;
+    run(&[
+        (
+            "Was trade bigger in 2022 or in 2023?",
+            Says(&["24.2", "41", "higher"]),
+        ),
+        (
+            "товарооборот в 2023 году больше или меньше, чем в 2022?",
+            Says(&["24,2", "41"]),
+        ),
+    ]);
+}
+
+#[test]
+fn russian_and_kazakh_in_latin_letters_and_traditional_chinese_are_read() {
+    use Expect::*;
+    run(&[
+        (
+            "kogda nachal deistvovat bezvizovyi rezhim?",
+            Says(&["10 ноября 2023"]),
+        ),
+        ("skolko dnei mozhno nahoditsya bez vizy", Says(&["30"])),
+        ("Qytaimen vizasyz rezhim qashan bastaldy?", Says(&["2023"])),
+        ("免簽制度什麼時候開始？", Says(&["2023年11月10日"])),
+    ]);
+    let answer = engine().answer("kogda nachal deistvovat bezvizovyi rezhim?", None);
+    assert_eq!(
+        answer.lang,
+        Lang::Ru,
+        "Latin-typed Russian is answered in Russian"
+    );
+    let answer = engine().answer("免簽制度什麼時候開始？", None);
+    assert!(
+        body(&answer).contains("簽"),
+        "traditional in, traditional out"
+    );
+}
+
+#[test]
+fn what_the_facts_do_not_state_is_said_plainly() {
+    use Expect::*;
+    run(&[
+        ("How many people work at the Luban Workshop?", NotStated),
+        (
+            "How much does a ticket on the Xi'an–Almaty charter train cost?",
+            Refused,
+        ),
+        (
+            "how many minutes does the border crossing at Nur Zholy take now",
+            NotStated,
+        ),
+        ("Сколько человек работает в мастерской Лубань?", NotStated),
+    ]);
+    let answer = engine().answer("How many people work at the Luban Workshop?", None);
+    assert!(
+        answer.paragraphs[0].starts_with("The articles don't give a figure"),
+        "{}",
+        answer.text
+    );
+}
+
+#[test]
+fn outside_words_weigh_against_an_answer_but_never_veto_our_own_phrasings() {
+    use Expect::*;
+    run(&[
+        ("Do Kazakh citizens need a visa for Japan?", Refused),
+        ("What is the weather in Almaty today?", Refused),
+        ("Какой товарооборот у Казахстана с Россией?", Refused),
+    ]);
+    // Every example phrasing that uses an outside word is still answered.
+    let knowledge = engine().knowledge();
+    let mut refused = Vec::new();
+    for intent in &knowledge.intents {
+        for (lang, examples) in intent.examples.iter() {
+            for example in examples {
+                let answer = engine().answer(example, Some(lang));
+                if answer.kind == Kind::Unknown {
+                    refused.push(format!("{}: {example}", intent.id));
+                }
+            }
+        }
+    }
+    assert!(refused.is_empty(), "own phrasings refused: {refused:#?}");
+}
+
+#[test]
+fn a_short_follow_up_continues_the_previous_answer() {
+    let first = engine().answer("trade in 2023", None);
+    let previous = first.follow_up.expect("an answer can be followed up");
+    for (follow_up, needle) in [
+        ("and in 2022?", "24.2"),
+        ("а в 2022?", "24,2"),
+        ("那2022年呢？", "242"),
+    ] {
+        let answer = engine().answer_after(follow_up, None, None, Some(&previous));
+        assert!(
+            body(&answer).contains(needle),
+            "{follow_up}: {}",
+            answer.text
+        );
+        let alone = engine().answer(follow_up, None);
+        assert!(alone.intent.is_none(), "{follow_up} alone names no topic");
+    }
+}
