@@ -1,5 +1,7 @@
 //! The answer call on the real fact base, over a mixed set of questions: direct, paraphrased,
-//! misspelt, keyword-only, chatty, out of scope, over-long, and in Russian, Kazakh and Chinese. Run: `cargo bench --bench answer`.
+//! misspelt, keyword-only, chatty, out of scope, over-long, several questions at once, claims,
+//! comparisons, what the facts do not state, Russian and Kazakh in Latin letters, traditional
+//! Chinese, and in Russian, Kazakh and Chinese. Run: `cargo bench --bench answer`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -39,11 +41,32 @@ const QUESTIONS: &[&str] = &[
     "кытай туристери канша",
     "中哈贸易额2023年是多少",
     "免签可以停留多少天",
+    "When did the visa-free regime start and how long can I stay each time?",
+    "I heard trade reached $30 billion in 2022, is that right?",
+    "Was trade bigger in 2022 or in 2023?",
+    "How many people work at the Luban Workshop?",
+    "kogda nachal deistvovat bezvizovyi rezhim?",
+    "sauda kolemi qansha",
+    "免簽制度什麼時候開始？",
+    "Hello! My parents live in Shymkent and want to visit my sister in Urumqi. They hate \
+     paperwork and last time the visa took weeks. How many days can they stay on one trip now?",
 ];
 
 fn bench(c: &mut Criterion) {
     let engine = Engine::load(Path::new("knowledge")).expect("knowledge loads");
     let long = "visa ".repeat(199);
+    // The longest message Telegram delivers: a long story with one question at its end.
+    let story = "We travelled from Almaty to Urumqi by bus last spring and loved the markets. ";
+    let mut longest = story.repeat(4096 / story.len());
+    longest.push_str("How long can we stay without a visa?");
+    let longest: String = longest
+        .chars()
+        .rev()
+        .take(4096)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
 
     let mut group = c.benchmark_group("answer");
     group.throughput(Throughput::Elements(QUESTIONS.len() as u64));
@@ -66,6 +89,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("long_995_chars", |b| {
         b.iter(|| engine.answer(black_box(&long), None))
+    });
+    group.bench_function("story_4096_chars", |b| {
+        b.iter(|| engine.answer(black_box(&longest), None))
     });
     group.finish();
 

@@ -230,6 +230,19 @@ fn check(dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(knowledge) => {
+            let engine = crate::Engine::new(knowledge);
+            let refused = engine.refused_phrasings();
+            if !refused.is_empty() {
+                refused.iter().for_each(|r| eprintln!("{r}"));
+                eprintln!(
+                    "{}: {} problem{} found",
+                    dir.display(),
+                    refused.len(),
+                    if refused.len() == 1 { "" } else { "s" }
+                );
+                return ExitCode::FAILURE;
+            }
+            let knowledge = engine.knowledge();
             println!(
                 "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
                 dir.display(),

@@ -237,7 +237,10 @@ mod tests {
         assert_eq!(config.knowledge_dir, PathBuf::from("/srv/knowledge"));
         assert_eq!(config.api_url.unwrap().as_str(), "http://127.0.0.1:8081/");
         let webhook = config.webhook.expect("webhook");
-        assert_eq!(webhook.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(
+            webhook.listen,
+            "127.0.0.1:9000".parse::<std::net::SocketAddr>().unwrap()
+        );
         assert_eq!(webhook.secret, "s3cret_-X");
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/kzcn"));
         assert!(

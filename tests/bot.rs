@@ -171,7 +171,7 @@ async fn bad_input_gets_a_clear_message() {
         ),
         (
             USER + 3,
-            update::private_text(USER + 3, &"visa ".repeat(800)),
+            update::private_text(USER + 3, &"visa ".repeat(1000)),
             "too long",
         ),
         (

@@ -76,6 +76,21 @@ fn fold(text: &str) -> String {
     out
 }
 
+/// Whether a value is in the (folded) body. A Russian or Kazakh word of five letters or more
+/// may stand in another case ("Синхай" is named in "улица Сянь Синхая"): its last letter is
+/// not compared.
+fn found(body: &str, alternative: &str) -> bool {
+    let value = fold(alternative.trim());
+    let cyrillic = value
+        .chars()
+        .all(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+    let stem: String = match cyrillic && value.chars().count() >= 5 {
+        true => value.chars().take(value.chars().count() - 1).collect(),
+        false => value,
+    };
+    body.contains(&stem)
+}
+
 /// Why an answer to an in-scope case is wrong, if it is.
 fn content_miss(answer: &Answer, case: &Case) -> Option<String> {
     if answer.kind != Kind::Answered {
@@ -85,11 +100,7 @@ fn content_miss(answer: &Answer, case: &Case) -> Option<String> {
     let missing: Vec<&str> = case
         .expect
         .iter()
-        .filter(|entry| {
-            !entry
-                .split(" | ")
-                .any(|alternative| body.contains(&fold(alternative.trim())))
-        })
+        .filter(|entry| !entry.split(" | ").any(|alt| found(&body, alt)))
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {
@@ -127,7 +138,7 @@ fn in_language(answer: &Answer, lang: Lang, case: &Case) -> bool {
         Lang::En => latin > cyrillic + han,
     };
     let traditional =
-        case.kind != "traditional" || character_converter::simplified_to_traditional(&body) == body;
+        case.kind != "traditional" || kzcn_bot::matching::script::to_traditional(&body) == body;
     answer.lang == lang && script && traditional
 }
 
@@ -198,14 +209,19 @@ fn evaluate(set: &str, lang: Lang) -> Score {
     }
 }
 
-/// Each set's floors: (set, language, in scope, out of scope). A floor sits a little under
-/// the measured figure, so a real regression fails the build and noise does not.
+/// Each set's floors: (set, language, in scope, out of scope). A floor sits a few points under
+/// the figure measured when it was set, so a real regression fails the build and a one-case
+/// wobble does not. written-a is a development set: its figures are not a measurement.
 const FLOORS: &[(&str, Lang, f64, f64)] = &[
-    ("written-a", Lang::En, 0.0, 0.0),
-    ("written-a", Lang::Ru, 0.0, 0.0),
-    ("written-a", Lang::Kk, 0.0, 0.0),
-    ("written-a", Lang::Zh, 0.0, 0.0),
+    ("written-a", Lang::En, 0.85, 0.85),
+    ("written-a", Lang::Ru, 0.82, 0.85),
+    ("written-a", Lang::Kk, 0.85, 0.78),
+    ("written-a", Lang::Zh, 0.77, 0.75),
 ];
+
+/// Answers in the question's language and script (Cyrillic for Latin-typed Russian and
+/// Kazakh, traditional characters for traditional Chinese).
+const LANGUAGE_FLOOR: f64 = 0.95;
 
 #[test]
 fn written_sets_stay_above_their_floors() {
@@ -215,7 +231,7 @@ fn written_sets_stay_above_their_floors() {
         for (what, tally, floor) in [
             ("in-scope", score.in_scope, in_floor),
             ("out-of-scope", score.out_of_scope, out_floor),
-            ("language", score.language, 0.0),
+            ("language", score.language, LANGUAGE_FLOOR),
         ] {
             if tally.rate() < floor {
                 failures.push(format!(

@@ -4,6 +4,7 @@
 //! don't know".
 
 use crate::knowledge::{fill, Fact, Knowledge, Lang};
+use crate::matching::script::to_traditional;
 use crate::matching::shape::Asks;
 
 use super::decide::{Chosen, Decision};
@@ -311,7 +312,7 @@ pub(crate) fn in_script(mut answer: Answer, reading: &Reading) -> Answer {
         return answer;
     }
     let convert = |text: &mut String| {
-        *text = character_converter::simplified_to_traditional(text).into_owned();
+        *text = to_traditional(text);
     };
     answer.paragraphs.iter_mut().for_each(convert);
     convert(&mut answer.text);

@@ -26,8 +26,9 @@ use read::{read, PartReading, Reading};
 
 pub use decide::{answer_threshold, suggest_threshold};
 
-/// Longer messages are not treated as one question.
-pub const MAX_QUESTION_CHARS: usize = 1000;
+/// Longer messages are not read: Telegram's own limit for one message, so any message a user
+/// can send is answered (a story with the question somewhere in it).
+pub const MAX_QUESTION_CHARS: usize = 4096;
 
 /// What kind of reply an answer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,9 +114,9 @@ pub struct Engine {
 impl Engine {
     pub fn new(knowledge: Knowledge) -> Engine {
         let index = Index::new(&knowledge);
-        // The script converter builds its tables on first use: pay that at load, not on the
-        // first question in traditional characters.
-        character_converter::init();
+        // The script converter parses its dictionaries on first use: pay that at load, not on
+        // the first question in traditional characters.
+        crate::matching::script::warm_up();
         Engine { knowledge, index }
     }
 
@@ -288,6 +289,28 @@ impl Engine {
             ],
         );
         composer.message_answer(question, Kind::TooLong, 0.0, message)
+    }
+
+    /// The fact base's own example phrasings that use an "outside" word (another country, a
+    /// price, an age) and are not answered: the outside lists must never veto what the fact
+    /// base itself asks. `check` reports each as `file:line`.
+    pub fn refused_phrasings(&self) -> Vec<String> {
+        let mut refused = Vec::new();
+        for intent in &self.knowledge.intents {
+            for (lang, examples) in intent.examples.iter() {
+                for example in examples {
+                    let outside = self.index.analyze_as(example, lang).outside;
+                    if outside.is_empty() || self.answer(example, Some(lang)).intent.is_some() {
+                        continue;
+                    }
+                    refused.push(format!(
+                        "{}: intent \"{}\": example {example:?} is not answered; outside words {outside:?} weigh against it",
+                        intent.location, intent.id
+                    ));
+                }
+            }
+        }
+        refused
     }
 
     /// How the engine read a question: its language and script, each part's shape and terms,

@@ -4,6 +4,7 @@
 //! terms.
 
 use crate::knowledge::Lang;
+use crate::matching::script::to_simplified;
 use crate::matching::shape::{read_part, split_parts, Part};
 use crate::matching::translit::to_cyrillic_keeping;
 use crate::matching::{detect_lang, is_han, Analysis, Index};
@@ -117,9 +118,9 @@ fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
 /// The text to analyse, its language and its script.
 fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang, Script) {
     if question.chars().any(is_han) {
-        let simplified = character_converter::traditional_to_simplified(question);
+        let simplified = to_simplified(question);
         if simplified != question {
-            return (simplified.into_owned(), Lang::Zh, Script::Traditional);
+            return (simplified, Lang::Zh, Script::Traditional);
         }
     }
     let lang = detect_lang(question, hint);

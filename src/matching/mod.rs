@@ -2,7 +2,7 @@
 //!
 //! `normalize` turns raw text into comparable words (Unicode, case, punctuation, numbers,
 //! look-alike letters) and guesses the language; `translit` rewrites Russian and Kazakh typed
-//! in Latin letters in Cyrillic; `shape` reads what a question asks (its parts, the kind of
+//! in Latin letters in Cyrillic; `script` converts traditional and simplified Chinese; `shape` reads what a question asks (its parts, the kind of
 //! value wanted, a claim to check, a comparison); `analyze` turns words into terms (stop
 //! words, stems, synonyms, years); `fuzzy` finds the known term a misspelt word meant; `index`
 //! is built once per knowledge base and retrieves the intents and facts that share terms with
@@ -12,6 +12,7 @@ mod analyze;
 mod fuzzy;
 mod index;
 mod normalize;
+pub mod script;
 pub mod shape;
 pub mod translit;
 
