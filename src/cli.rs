@@ -233,14 +233,7 @@ fn check(dir: &Path) -> ExitCode {
             let engine = crate::Engine::new(knowledge);
             let refused = engine.refused_phrasings();
             if !refused.is_empty() {
-                refused.iter().for_each(|r| eprintln!("{r}"));
-                eprintln!(
-                    "{}: {} problem{} found",
-                    dir.display(),
-                    refused.len(),
-                    if refused.len() == 1 { "" } else { "s" }
-                );
-                return ExitCode::FAILURE;
+                return report_problems(dir, &refused);
             }
             let knowledge = engine.knowledge();
             println!(
@@ -254,16 +247,15 @@ fn check(dir: &Path) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            let problems = error.problems();
-            problems.iter().for_each(|p| eprintln!("{p}"));
-            eprintln!(
-                "{}: {} problem{} found",
-                dir.display(),
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            );
-            ExitCode::FAILURE
-        }
+        Err(error) => report_problems(dir, &error.problems()),
     }
+}
+
+/// Prints each problem, then their count; `check` fails.
+fn report_problems(dir: &Path, problems: &[String]) -> ExitCode {
+    problems.iter().for_each(|p| eprintln!("{p}"));
+    let n = problems.len();
+    let plural = if n == 1 { "" } else { "s" };
+    eprintln!("{}: {n} problem{plural} found", dir.display());
+    ExitCode::FAILURE
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use kzcn_bot::knowledge::Lang;
 use serde::Deserialize;
 
-use crate::util::{engine, root};
+use crate::util::{engine, root, Tally};
 
 #[derive(Deserialize)]
 struct EvalSet {
@@ -29,26 +29,6 @@ const IN_SCOPE_MIN: f64 = 0.95;
 const OUT_OF_SCOPE_MIN: f64 = 0.95;
 const HELD_OUT_MIN: f64 = 0.75;
 const OTHER_LANGUAGE_MIN: f64 = 0.90;
-
-#[derive(Default)]
-struct Tally {
-    total: usize,
-    right: usize,
-}
-
-impl Tally {
-    fn add(&mut self, right: bool) {
-        self.total += 1;
-        self.right += usize::from(right);
-    }
-
-    fn rate(&self) -> f64 {
-        if self.total == 0 {
-            return 1.0;
-        }
-        self.right as f64 / self.total as f64
-    }
-}
 
 fn load(lang: &str) -> EvalSet {
     let path = root().join(format!("tests/eval/{lang}.toml"));

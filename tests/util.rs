@@ -221,3 +221,25 @@ pub fn values_in(text: &str, lang: kzcn_bot::knowledge::Lang) -> Vec<String> {
     values.dedup();
     values
 }
+
+/// Right answers out of all, for an evaluation set or one kind of question in it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub total: usize,
+    pub right: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, right: bool) {
+        self.total += 1;
+        self.right += usize::from(right);
+    }
+
+    /// The share right, in 0..1 (1 for an empty tally).
+    pub fn rate(&self) -> f64 {
+        match self.total {
+            0 => 1.0,
+            total => self.right as f64 / total as f64,
+        }
+    }
+}

@@ -13,7 +13,7 @@ use kzcn_bot::knowledge::Lang;
 use kzcn_bot::{Answer, Kind};
 use serde::Deserialize;
 
-use crate::util::{engine, root};
+use crate::util::{engine, root, Tally};
 
 #[derive(Deserialize)]
 struct Set {
@@ -29,26 +29,6 @@ struct Case {
     expect: Vec<String>,
     #[serde(default)]
     verdict: Option<String>,
-}
-
-#[derive(Default, Clone, Copy)]
-struct Tally {
-    total: usize,
-    right: usize,
-}
-
-impl Tally {
-    fn add(&mut self, right: bool) {
-        self.total += 1;
-        self.right += usize::from(right);
-    }
-
-    fn rate(self) -> f64 {
-        match self.total {
-            0 => 1.0,
-            total => self.right as f64 / total as f64,
-        }
-    }
 }
 
 /// Folds what differs between correct ways of writing a value: case, decimal commas (24,2),

@@ -12,6 +12,7 @@
 mod compose;
 mod decide;
 mod read;
+mod values;
 
 use std::borrow::Cow;
 
@@ -21,8 +22,9 @@ use crate::knowledge::{self, fill, Knowledge, Lang, LoadError};
 use crate::matching::Index;
 
 use compose::{in_script, Composer};
-use decide::{decide, Decision};
+use decide::{decide, Base, Decision};
 use read::{read, PartReading, Reading};
+use values::Values;
 
 pub use decide::{answer_threshold, suggest_threshold};
 
@@ -109,6 +111,7 @@ pub struct Answer {
 pub struct Engine {
     knowledge: Knowledge,
     index: Index,
+    values: Values,
 }
 
 impl Engine {
@@ -117,7 +120,20 @@ impl Engine {
         // The script converter parses its dictionaries on first use: pay that at load, not on
         // the first question in traditional characters.
         crate::matching::script::warm_up();
-        Engine { knowledge, index }
+        let values = Values::new(&knowledge);
+        Engine {
+            knowledge,
+            index,
+            values,
+        }
+    }
+
+    fn base(&self) -> Base<'_> {
+        Base {
+            knowledge: &self.knowledge,
+            index: &self.index,
+            values: &self.values,
+        }
     }
 
     /// Loads, checks and indexes a knowledge directory.
@@ -211,13 +227,8 @@ impl Engine {
         if decision.is_answer() || !short || reading.parts.len() > 1 {
             return;
         }
-        let mut joined = part.as_ref().clone();
-        for term in &previous.terms {
-            if !joined.analysis.terms.contains(term) {
-                joined.analysis.terms.push(term.clone());
-            }
-        }
-        let retried = decide(&self.knowledge, &self.index, &joined, scale);
+        let joined = continued(&self.index, part, &previous.terms);
+        let retried = decide(self.base(), &joined, scale);
         if retried.is_answer() {
             *decisions = vec![(Cow::Owned(joined), retried)];
         }
@@ -232,15 +243,15 @@ impl Engine {
     ) -> Vec<(Cow<'r, PartReading>, Decision)> {
         let mut decided: Vec<(Cow<PartReading>, Decision)> = Vec::new();
         for part in &reading.parts {
-            let decision = decide(&self.knowledge, &self.index, part, scale);
+            let decision = decide(self.base(), part, scale);
             let previous = decided.last().map(|(p, _)| p.as_ref());
             let previous_decision = decided.last().map(|(_, d)| d);
             match previous.filter(|_| !decision.is_answer()) {
                 // "1) how many days without a visa 2) since what date?": a later part that
                 // names no topic of its own continues the one before.
                 Some(previous) => {
-                    let joined = continued(part, previous);
-                    let retried = decide(&self.knowledge, &self.index, &joined, scale);
+                    let joined = continued(&self.index, part, &previous.analysis.terms);
+                    let retried = decide(self.base(), &joined, scale);
                     // Answering the earlier part's question again is no answer to this one.
                     let new = |d: &Decision| match (d, previous_decision) {
                         (Decision::Answer(a), Some(Decision::Answer(b))) => {
@@ -259,7 +270,7 @@ impl Engine {
         if decided.iter().any(|(_, d)| d.is_answer()) || !reading.has_more_than_parts() {
             return decided;
         }
-        let whole = decide(&self.knowledge, &self.index, &reading.whole, scale);
+        let whole = decide(self.base(), &reading.whole, scale);
         let best_part = decided.iter().map(|(_, d)| d.score()).fold(0.0, f32::max);
         if whole.is_answer() || whole.score() > best_part {
             return vec![(Cow::Borrowed(&reading.whole), whole)];
@@ -363,7 +374,7 @@ impl Engine {
             });
             lines.push(format!("  {:.3} {} via {fact}", scored.score, intent.id));
         }
-        let decision = decide(&self.knowledge, &self.index, part, scale);
+        let decision = decide(self.base(), part, scale);
         lines.push(format!(
             "  decision: {}",
             describe(&decision, &self.knowledge)
@@ -386,7 +397,7 @@ impl Engine {
         let Some(part) = reading.parts.first() else {
             return Vec::new();
         };
-        let first = decide(&self.knowledge, &self.index, part, reading.lang);
+        let first = decide(self.base(), part, reading.lang);
         let mut answers: Vec<Answer> = Vec::new();
         if let Decision::Answer(_) = first {
             answers.push(composer.reply(question, &[(part.shape.text.as_str(), first)]));
@@ -462,16 +473,16 @@ fn topic_terms(analysis: &crate::matching::Analysis) -> Vec<String> {
         .collect()
 }
 
-/// A part read again with the terms of the part before it added: its own shape (what it asks)
-/// with the earlier part's topic.
-fn continued(part: &PartReading, previous: &PartReading) -> PartReading {
-    let mut joined = part.clone();
-    for term in &previous.analysis.terms {
-        if !joined.analysis.terms.contains(term) {
-            joined.analysis.terms.push(term.clone());
+/// A part read again with another topic's terms added (the part before it, or the chat's
+/// last answer): its own shape (what it asks) with that topic.
+fn continued(index: &Index, part: &PartReading, topic: &[String]) -> PartReading {
+    let mut analysis = part.analysis.clone();
+    for term in topic {
+        if !analysis.terms.contains(term) {
+            analysis.terms.push(term.clone());
         }
     }
-    joined
+    PartReading::new(index, part.shape.clone(), analysis)
 }
 
 /// A decision in one line, for `ask --explain`.

@@ -7,7 +7,7 @@ use crate::knowledge::Lang;
 use crate::matching::script::to_simplified;
 use crate::matching::shape::{read_part, split_parts, Part};
 use crate::matching::translit::to_cyrillic_keeping;
-use crate::matching::{detect_lang, is_han, Analysis, Index};
+use crate::matching::{detect_lang, is_han, Analysis, Index, Resolved};
 
 /// How the question was written, so the reply can be written the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,19 @@ pub(crate) enum Script {
 pub(crate) struct PartReading {
     pub shape: Part,
     pub analysis: Analysis,
+    /// The terms resolved against the index, once for every lookup of this part.
+    pub resolved: Resolved,
+}
+
+impl PartReading {
+    pub fn new(index: &Index, shape: Part, analysis: Analysis) -> PartReading {
+        let resolved = index.resolve(&analysis);
+        PartReading {
+            shape,
+            analysis,
+            resolved,
+        }
+    }
 }
 
 /// A whole message, read.
@@ -71,7 +84,11 @@ pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading
             _ => parts.push(reading),
         }
     }
-    let whole = whole_message(index, &text, lang, &parts);
+    // A message that is one question is its own whole: no need to read it twice.
+    let whole = match parts.as_slice() {
+        [only] if only.shape.text.trim() == text.trim() => only.clone(),
+        _ => whole_message(index, &text, lang, &parts),
+    };
     Reading {
         lang,
         script,
@@ -84,13 +101,26 @@ pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading
 /// story around the question count only where the fact base knows them: "we are retired and
 /// don't like planes" must not weigh against the train it goes on to ask about.
 fn whole_message(index: &Index, text: &str, lang: Lang, parts: &[PartReading]) -> PartReading {
-    let mut whole = reading_of(index, text, lang);
+    let whole = reading_of(index, text, lang);
     let asked = |term: &String| parts.iter().any(|p| p.analysis.terms.contains(term));
-    whole
-        .analysis
+    let mut analysis = whole.analysis;
+    analysis
         .terms
         .retain(|term| asked(term) || index.knows(term));
-    whole
+    PartReading::new(index, whole.shape, analysis)
+}
+
+/// English function words, which Russian or Kazakh typed in Latin letters never uses: a
+/// question with one of them is read as English without trying a transliteration.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "is", "are", "was", "were", "what", "how", "when", "who", "where", "which", "why", "of",
+    "and", "to", "in", "does", "did", "do", "can", "with", "from", "for", "many", "much",
+];
+
+fn speaks_english(question: &str) -> bool {
+    question
+        .split(|c: char| !c.is_alphabetic())
+        .any(|word| ENGLISH_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)))
 }
 
 /// A Latin word that reads as a rare English term of the fact base (a name such as "Xiao" or
@@ -112,7 +142,7 @@ fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
             year || !value.is_ok_and(|v| claim.numbers.contains(&v))
         });
     }
-    PartReading { shape, analysis }
+    PartReading::new(index, shape, analysis)
 }
 
 /// The text to analyse, its language and its script.
@@ -125,6 +155,9 @@ fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang
     }
     let lang = detect_lang(question, hint);
     if lang != Lang::En {
+        return (question.to_owned(), lang, Script::Native);
+    }
+    if speaks_english(question) {
         return (question.to_owned(), lang, Script::Native);
     }
     let english = index.known_share(&index.analyze_as(question, Lang::En));

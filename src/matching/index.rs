@@ -86,6 +86,17 @@ pub struct Scored {
     pub specific: bool,
 }
 
+/// The intents and facts a question's terms touch, with which terms each uses.
+struct Hits {
+    /// Per intent: the matched terms its curated phrasings use, one bit each.
+    curated: Vec<u64>,
+    /// Per fact (numbered across intents): the matched terms its text uses.
+    fact: Vec<u64>,
+    /// The intents and (intent, fact) pairs touched, in the order first met.
+    intents: Vec<u32>,
+    facts: Vec<(u32, u32)>,
+}
+
 /// A question term resolved against the vocabulary.
 #[derive(Debug, Clone, Copy)]
 struct Matched {
@@ -93,9 +104,11 @@ struct Matched {
     factor: f32,
 }
 
-/// The question as the index sees it: matched terms, their total weight, and the outside
-/// words it uses.
-struct Resolved {
+/// A question's terms as the index sees them: the known terms they matched (typos corrected,
+/// run-together words split) and the question's total weight, unknown words included.
+/// Resolved once per part and reused by every lookup of that part.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
     matched: Vec<Matched>,
     total: f32,
 }
@@ -117,6 +130,9 @@ pub struct Index {
     in_facts: Vec<Vec<(u32, u32)>>,
     /// Per intent, the outside words its own phrasings and facts use.
     own_outside: Vec<Vec<String>>,
+    /// Per intent, the number of its first fact among all facts (facts are numbered across
+    /// intents, so per-fact tallies fit in one vector); the last entry is the total.
+    first_fact: Vec<u32>,
     docs: Vec<Doc>,
     intents: usize,
     fuzzy: Fuzzy,
@@ -132,6 +148,12 @@ impl Index {
             ..Index::default()
         };
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
+        let mut next = 0;
+        for intent in &knowledge.intents {
+            index.first_fact.push(next);
+            next += intent.facts.len() as u32;
+        }
+        index.first_fact.push(next);
         for (intent_id, intent) in knowledge.intents.iter().enumerate() {
             for (text, lang, fact) in documents(intent) {
                 let analysis = analyzer.analyze_as(text, lang);
@@ -243,7 +265,7 @@ impl Index {
 
     /// Resolves question terms against the vocabulary: the matched terms and the total weight
     /// of the question (unknown words included, outside words not).
-    fn resolve(&self, analysis: &Analysis) -> Resolved {
+    pub fn resolve(&self, analysis: &Analysis) -> Resolved {
         let mut matched: Vec<Matched> = Vec::new();
         let mut total = 0.0;
         let add = |matched: &mut Vec<Matched>, term: u32, factor: f32| match matched
@@ -366,7 +388,13 @@ impl Index {
 
     /// Every intent sharing a term with the question, best first (ties by intent order).
     pub fn search(&self, analysis: &Analysis) -> Vec<Scored> {
-        let Resolved { matched, total } = self.resolve(analysis);
+        self.search_resolved(analysis, &self.resolve(analysis))
+    }
+
+    /// `search` for a question whose terms are resolved already.
+    pub fn search_resolved(&self, analysis: &Analysis, resolved: &Resolved) -> Vec<Scored> {
+        let Resolved { matched, total } = resolved;
+        let total = *total;
         // Numbers alone name no topic: "2+2" must not match the one fact that mentions a 2.
         let numeric = |m: &Matched| {
             self.terms[m.term as usize]
@@ -380,27 +408,14 @@ impl Index {
             .iter()
             .map(|m| self.idf[m.term as usize] * m.factor)
             .collect();
-        // Which matched terms (one bit each; at most MAX_TERMS) each intent's phrasings and
-        // each fact's text use.
-        let mut curated_hits: HashMap<u32, u64> = HashMap::new();
-        let mut fact_hits: HashMap<(u32, u32), u64> = HashMap::new();
-        for (j, m) in matched.iter().enumerate() {
-            for &intent in &self.curated[m.term as usize] {
-                *curated_hits.entry(intent).or_default() |= 1 << j;
-            }
-            for &pair in &self.in_facts[m.term as usize] {
-                *fact_hits.entry(pair).or_default() |= 1 << j;
-            }
-        }
-        let overlaps = self.best_overlaps(&matched, &weights, total);
-        let mut best: HashMap<u32, Scored> = HashMap::new();
-        let intents_hit = curated_hits
-            .keys()
-            .map(|&i| (i, None))
-            .chain(fact_hits.keys().map(|&(i, f)| (i, Some(f))));
-        for (intent, fact) in intents_hit {
-            let curated = curated_hits.get(&intent).copied().unwrap_or(0);
-            let facts = fact.map_or(0, |f| fact_hits[&(intent, f)]);
+        let hits = self.hits(matched);
+        let overlaps = self.best_overlaps(matched, &weights, total);
+        let mut best: Vec<Option<Scored>> = vec![None; self.intents];
+        let candidates = hits.intents.iter().map(|&i| (i, None));
+        let candidates = candidates.chain(hits.facts.iter().map(|&(i, f)| (i, Some(f))));
+        for (intent, fact) in candidates {
+            let curated = hits.curated[intent as usize];
+            let facts = fact.map_or(0, |f| hits.fact[self.fact_slot(intent, f)]);
             let covered: f32 = (0..matched.len())
                 .map(|j| match (curated >> j & 1, facts >> j & 1) {
                     (1, _) => weights[j],
@@ -411,12 +426,12 @@ impl Index {
             // Outside words weigh against both views, like unknown words.
             let total = total + self.outside_penalty(analysis, intent as usize);
             let coverage = covered / total;
-            let dice = |key: (u32, u32)| {
-                overlaps.get(&key).map_or(0.0, |&(share, overlap, weight)| {
-                    share * 2.0 * overlap / (total + weight)
-                })
+            let dice = |slot: usize| {
+                let (share, overlap, weight) = overlaps[slot];
+                share * 2.0 * overlap / (total + weight)
             };
-            let doc_dice = dice((intent, CURATED)).max(fact.map_or(0.0, |f| dice((intent, f))));
+            let own = fact.map_or(0.0, |f| dice(self.fact_slot(intent, f)));
+            let doc_dice = dice(self.curated_slot(intent)).max(own);
             let score = COVERAGE_SHARE * coverage + (1.0 - COVERAGE_SHARE) * doc_dice;
             let candidate = Scored {
                 intent: intent as usize,
@@ -424,12 +439,12 @@ impl Index {
                 fact: fact.map(|f| f as usize),
                 specific: facts & !curated != 0,
             };
-            let entry = best.entry(intent).or_insert(candidate);
-            if better(&candidate, entry) {
-                *entry = candidate;
+            let entry = &mut best[intent as usize];
+            if entry.is_none_or(|current| better(&candidate, &current)) {
+                *entry = Some(candidate);
             }
         }
-        let mut scored: Vec<Scored> = best.into_values().collect();
+        let mut scored: Vec<Scored> = best.into_iter().flatten().collect();
         scored.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -438,30 +453,76 @@ impl Index {
         scored
     }
 
-    /// Per (intent, fact), the document that overlaps the question best by Dice, as (share,
-    /// overlap, document weight): fact documents count at `FACT_SHARE`, curated ones in full
-    /// under `(intent, CURATED)`.
+    /// Where a fact's tallies sit in per-fact vectors.
+    fn fact_slot(&self, intent: u32, fact: u32) -> usize {
+        (self.first_fact[intent as usize] + fact) as usize
+    }
+
+    /// Where an intent's curated phrasings sit, after every fact, in per-document-group vectors.
+    fn curated_slot(&self, intent: u32) -> usize {
+        *self.first_fact.last().unwrap_or(&0) as usize + intent as usize
+    }
+
+    /// Which matched terms (one bit each; at most `MAX_TERMS`) each intent's phrasings and
+    /// each fact's text use, with the intents and facts touched.
+    fn hits(&self, matched: &[Matched]) -> Hits {
+        let facts_total = *self.first_fact.last().unwrap_or(&0) as usize;
+        let mut hits = Hits {
+            curated: vec![0; self.intents],
+            fact: vec![0; facts_total],
+            intents: Vec::new(),
+            facts: Vec::new(),
+        };
+        for (j, m) in matched.iter().enumerate() {
+            for &intent in &self.curated[m.term as usize] {
+                let bits = &mut hits.curated[intent as usize];
+                if *bits == 0 {
+                    hits.intents.push(intent);
+                }
+                *bits |= 1 << j;
+            }
+            for &(intent, fact) in &self.in_facts[m.term as usize] {
+                let bits = &mut hits.fact[self.fact_slot(intent, fact)];
+                if *bits == 0 {
+                    hits.facts.push((intent, fact));
+                }
+                *bits |= 1 << j;
+            }
+        }
+        hits
+    }
+
+    /// Per fact and per intent's curated phrasings (see `fact_slot`, `curated_slot`), the
+    /// document that overlaps the question best by Dice, as (share, overlap, document weight):
+    /// fact documents count at `FACT_SHARE`, curated ones in full.
     fn best_overlaps(
         &self,
         matched: &[Matched],
         weights: &[f32],
         total: f32,
-    ) -> HashMap<(u32, u32), (f32, f32, f32)> {
-        let mut doc_overlap: HashMap<u32, f32> = HashMap::new();
+    ) -> Vec<(f32, f32, f32)> {
+        let mut doc_overlap = vec![0.0f32; self.docs.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for (m, &weight) in matched.iter().zip(weights) {
             for &doc in &self.postings[m.term as usize] {
-                *doc_overlap.entry(doc).or_insert(0.0) += weight;
+                if doc_overlap[doc as usize] == 0.0 {
+                    touched.push(doc);
+                }
+                doc_overlap[doc as usize] += weight;
             }
         }
-        let mut best: HashMap<(u32, u32), (f32, f32, f32)> = HashMap::new();
+        let groups = self.curated_slot(self.intents as u32);
+        let mut best = vec![(0.0, 0.0, 0.0); groups];
         let dice = |&(share, overlap, weight): &(f32, f32, f32)| share * overlap / (total + weight);
-        for (&doc, &overlap) in &doc_overlap {
-            let doc = &self.docs[doc as usize];
-            let share = if doc.fact == CURATED { 1.0 } else { FACT_SHARE };
-            let candidate = (share, overlap, doc.weight);
-            let slot = best.entry((doc.intent, doc.fact)).or_insert(candidate);
-            if dice(&candidate) > dice(slot) {
-                *slot = candidate;
+        for doc_id in touched {
+            let doc = &self.docs[doc_id as usize];
+            let (share, slot) = match doc.fact {
+                CURATED => (1.0, self.curated_slot(doc.intent)),
+                fact => (FACT_SHARE, self.fact_slot(doc.intent, fact)),
+            };
+            let candidate = (share, doc_overlap[doc_id as usize], doc.weight);
+            if dice(&candidate) > dice(&best[slot]) {
+                best[slot] = candidate;
             }
         }
         best
@@ -477,8 +538,8 @@ impl Index {
 
     /// How much of the question each fact of `intent` holds in its own text (any language): the
     /// summed weight of the question terms it uses, one value per fact.
-    pub fn fact_overlap(&self, analysis: &Analysis, intent: usize, facts: usize) -> Vec<f32> {
-        let Resolved { matched, .. } = self.resolve(analysis);
+    pub fn fact_overlap(&self, resolved: &Resolved, intent: usize, facts: usize) -> Vec<f32> {
+        let matched = &resolved.matched;
         let intent = intent as u32;
         let mut overlap = vec![0.0; facts];
         // The commonest terms ("Kazakhstan", "China") pick out no fact.
@@ -493,6 +554,15 @@ impl Index {
             }
         }
         overlap
+    }
+
+    /// Whether the text of fact `fact` of `intent` uses `term`.
+    pub fn fact_uses(&self, term: &str, intent: usize, fact: usize) -> bool {
+        self.ids.get(term).is_some_and(|&t| {
+            self.in_facts[t as usize]
+                .binary_search(&(intent as u32, fact as u32))
+                .is_ok()
+        })
     }
 
     /// Whether the vocabulary has this exact term and it is rare enough to name something.

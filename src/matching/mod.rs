@@ -17,5 +17,5 @@ pub mod shape;
 pub mod translit;
 
 pub use analyze::{Analysis, Analyzer};
-pub use index::{Index, Scored, MAX_TERMS};
+pub use index::{Index, Resolved, Scored, MAX_TERMS};
 pub use normalize::{detect_lang, is_han, normalize};

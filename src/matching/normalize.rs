@@ -91,7 +91,7 @@ fn fix_mixed_script(word: &str) -> String {
 /// Kazakh letters folded to their Russian-keyboard stand-ins (қ → к, ә → а, і → и …) and ё to
 /// е: people type Kazakh on Russian keyboards ("кандай" for "қандай"), so both sides of a match
 /// are folded the same way.
-fn fold_cyrillic(word: &str) -> String {
+pub(crate) fn fold_cyrillic(word: &str) -> String {
     if !word.chars().any(is_cyrillic) {
         return word.to_owned();
     }

@@ -610,19 +610,20 @@ fn markers(lang: Lang) -> &'static Markers {
 /// Whether `marker` occurs in `text` (normalised): as a substring for Chinese, else as whole
 /// words.
 fn has(text: &str, marker: &str) -> bool {
-    if marker.chars().any(super::normalize::is_han) {
-        return text.contains(marker);
-    }
-    let padded = format!(" {text} ");
-    padded.contains(&format!(" {marker} "))
+    position(text, marker).is_some()
 }
 
-/// Where `marker` first occurs in `text` (normalised), as for `has`.
+/// Where `marker` first occurs in `text` (normalised), as for `has`. Normalised text is words
+/// separated by single spaces, so a whole-word match is one with a space or an end on each side.
 fn position(text: &str, marker: &str) -> Option<usize> {
     if marker.chars().any(super::normalize::is_han) {
         return text.find(marker);
     }
-    format!(" {text} ").find(&format!(" {marker} "))
+    text.match_indices(marker).map(|(at, _)| at).find(|&at| {
+        let end = at + marker.len();
+        (at == 0 || text.as_bytes()[at - 1] == b' ')
+            && (end == text.len() || text.as_bytes()[end] == b' ')
+    })
 }
 
 /// What a part asks for: the kind whose marker comes first ("who reported the number of
@@ -827,7 +828,12 @@ fn clauses_of(sentence: &str, lang: Lang) -> Vec<String> {
         return han_clauses(sentence, markers);
     }
     let words: Vec<&str> = sentence.split_whitespace().collect();
-    let bare = |w: &str| normalize(w);
+    // A word as the markers spell it: lowercase, Kazakh letters folded, without the
+    // punctuation around it (cheaper than normalising each word).
+    let bare = |w: &str| {
+        let trimmed = w.trim_matches(|c: char| !c.is_alphanumeric());
+        super::normalize::fold_cyrillic(&trimmed.to_lowercase())
+    };
     let mut clauses = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     let mut i = 0;

@@ -1,0 +1,136 @@
+//! What each fact states, read once when the engine is built: the figures, dates and words
+//! that `decide` checks a question against, so that no fact's text is read again per question.
+
+use crate::knowledge::{Fact, Knowledge, Lang};
+use crate::matching::normalize;
+use crate::matching::shape::{months, numbers};
+
+/// The values one fact states.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FactValues {
+    /// A figure: a number that is neither a year nor the day of a month ("30 days", "three
+    /// cities").
+    pub figure: bool,
+    /// A date: the fact's period, a month, or a year other than the one it was reported in
+    /// ("said in 2024" dates the report, not the fact; "by 2060" is a date the fact gives).
+    pub date: bool,
+    /// A day of a month ("10 November").
+    pub day: bool,
+    /// Per language, in `Lang::ALL` order: the numbers and months its text states, and its
+    /// words (normalised).
+    pub numbers: [Vec<f64>; 4],
+    pub months: [Vec<u8>; 4],
+    pub words: [Vec<String>; 4],
+}
+
+/// Every fact's values, by intent and fact index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Values(Vec<Vec<FactValues>>);
+
+impl Values {
+    pub fn new(knowledge: &Knowledge) -> Values {
+        let read = |fact: &Fact| read_fact(fact, knowledge);
+        Values(
+            knowledge
+                .intents
+                .iter()
+                .map(|intent| intent.facts.iter().map(read).collect())
+                .collect(),
+        )
+    }
+
+    pub fn of(&self, intent: usize, fact: usize) -> &FactValues {
+        &self.0[intent][fact]
+    }
+}
+
+pub(crate) fn slot(lang: Lang) -> usize {
+    Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
+}
+
+fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
+    let mut values = FactValues::default();
+    for lang in Lang::ALL {
+        let text = normalize(fact.text.text(lang));
+        values.numbers[slot(lang)] = numbers(&text, lang);
+        values.months[slot(lang)] = months(&text);
+        values.words[slot(lang)] = text.split(' ').map(str::to_owned).collect();
+    }
+    let english = normalize(fact.text.text(Lang::En));
+    // The year a source was published only says when something was reported.
+    let reported = |year: u16| {
+        fact.sources
+            .iter()
+            .any(|&s| knowledge.sources[s].date.start.year == year)
+    };
+    let dated_year = english.split(' ').any(|w| {
+        w.len() == 4
+            && w.parse::<u16>()
+                .is_ok_and(|y| (1900..=2100).contains(&y) && !reported(y))
+    });
+    values.figure = !figures(&english).is_empty();
+    values.date = fact.period.is_some() || !months(&english).is_empty() || dated_year;
+    values.day = has_day(&english);
+    values
+}
+
+/// The figures a (normalised English) text states: numbers that are neither years nor the
+/// day of a month ("10 November"), and number words ("three cities").
+pub(crate) fn figures(normal: &str) -> Vec<f64> {
+    let words: Vec<&str> = normal.split(' ').collect();
+    let month_next = |i: usize| words.get(i + 1).is_some_and(|w| !months(w).is_empty());
+    let month_before = |i: usize| i > 0 && !months(words[i - 1]).is_empty();
+    let mut found = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        // "the two countries" and "one of" count nothing.
+        if matches!(*word, "one" | "two") {
+            continue;
+        }
+        let values = numbers(word, Lang::En);
+        let Some(&value) = values.first() else {
+            continue;
+        };
+        let year = word.len() == 4 && (1900.0..=2100.0).contains(&value);
+        let day = value.fract() == 0.0 && value <= 31.0 && (month_next(i) || month_before(i));
+        if !year && !day {
+            found.push(value);
+        }
+    }
+    found
+}
+
+/// Whether a (normalised English) text names a day of a month ("10 november", "november 10").
+fn has_day(normal: &str) -> bool {
+    let words: Vec<&str> = normal.split(' ').collect();
+    words.windows(2).any(|pair| {
+        let day = |w: &str| w.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d));
+        let month = |w: &str| !months(w).is_empty();
+        (day(pair[0]) && month(pair[1])) || (month(pair[0]) && day(pair[1]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_figures_but_not_dates() {
+        let cases: [(&str, &[f64]); 5] = [
+            ("on 10 november 2023 the regime started", &[]),
+            ("a stay of 30 calendar days", &[30.0]),
+            ("three kazakh cities joined in 2023", &[3.0]),
+            ("trade grew by 35 to 24.2 billion", &[35.0, 24.2]),
+            ("from november 10 to march", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(figures(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn finds_days() {
+        assert!(has_day("on 10 november 2023"));
+        assert!(has_day("november 10"));
+        assert!(!has_day("in early july 2024"));
+    }
+}
