@@ -9,6 +9,7 @@ use crate::matching::shape::Asks;
 
 use super::decide::{Chosen, Decision};
 use super::read::{Reading, Script};
+use super::values::slot;
 use super::{Answer, Kind, SourceRef, Suggestion};
 
 /// A piece of a reply: a sentence of ours, or a fact with its sources.
@@ -19,6 +20,8 @@ enum Block<'a> {
 
 pub(crate) struct Composer<'a> {
     pub knowledge: &'a Knowledge,
+    /// Each source's citation per language, as the engine wrote them at load.
+    pub citations: &'a [[String; 4]],
     pub lang: Lang,
 }
 
@@ -299,7 +302,7 @@ impl<'a> Composer<'a> {
             outlet: source.outlet.clone(),
             title: source.title.clone(),
             date: source.date_text.clone(),
-            citation: source.citation(self.lang, self.knowledge),
+            citation: self.citations[index][slot(self.lang)].clone(),
         }
     }
 }

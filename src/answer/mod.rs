@@ -112,6 +112,8 @@ pub struct Engine {
     knowledge: Knowledge,
     index: Index,
     values: Values,
+    /// Each source's citation in each language (`Lang::ALL` order), written once at load.
+    citations: Vec<[String; 4]>,
 }
 
 impl Engine {
@@ -121,10 +123,24 @@ impl Engine {
         // the first question in traditional characters.
         crate::matching::script::warm_up();
         let values = Values::new(&knowledge);
+        let citations = knowledge
+            .sources
+            .iter()
+            .map(|source| Lang::ALL.map(|lang| source.citation(lang, &knowledge)))
+            .collect();
         Engine {
             knowledge,
             index,
             values,
+            citations,
+        }
+    }
+
+    fn composer(&self, lang: Lang) -> Composer<'_> {
+        Composer {
+            knowledge: &self.knowledge,
+            citations: &self.citations,
+            lang,
         }
     }
 
@@ -180,10 +196,7 @@ impl Engine {
         let reading = read(&self.index, trimmed, hint);
         // The question's own language sets the thresholds, even when the reply is in a pinned one.
         let scale = reading.lang;
-        let composer = Composer {
-            knowledge: &self.knowledge,
-            lang: reply_lang.unwrap_or(reading.lang),
-        };
+        let composer = self.composer(reply_lang.unwrap_or(reading.lang));
         let bare =
             reading.whole.analysis.terms.is_empty() && reading.whole.analysis.years.is_empty();
         if bare && reading.whole.analysis.outside.is_empty() {
@@ -288,10 +301,7 @@ impl Engine {
     ) -> Answer {
         let head: String = trimmed.chars().take(MAX_QUESTION_CHARS).collect();
         let lang = reply_lang.unwrap_or_else(|| crate::matching::detect_lang(&head, hint));
-        let composer = Composer {
-            knowledge: &self.knowledge,
-            lang,
-        };
+        let composer = self.composer(lang);
         let message = fill(
             self.knowledge.message("too_long", lang),
             &[
@@ -390,10 +400,7 @@ impl Engine {
             return Vec::new();
         }
         let reading = read(&self.index, trimmed, hint);
-        let composer = Composer {
-            knowledge: &self.knowledge,
-            lang: reading.lang,
-        };
+        let composer = self.composer(reading.lang);
         let Some(part) = reading.parts.first() else {
             return Vec::new();
         };
@@ -448,10 +455,7 @@ impl Engine {
             .intents
             .iter()
             .position(|intent| intent.id == id)?;
-        let composer = Composer {
-            knowledge: &self.knowledge,
-            lang,
-        };
+        let composer = self.composer(lang);
         let mut answer = composer.intent_answer(index);
         // A topic picked from a button or a command can be followed up like a question.
         let title = self.knowledge.intents[index].title.text(Lang::En);

@@ -160,10 +160,11 @@ fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang
     if speaks_english(question) {
         return (question.to_owned(), lang, Script::Native);
     }
-    let english = index.known_share(&index.analyze_as(question, Lang::En));
-    if english >= ENGLISH_KNOWN {
+    let english = index.analyze_as(question, Lang::En);
+    if index.known_share_as_written(&english) >= ENGLISH_KNOWN {
         return (question.to_owned(), lang, Script::Native);
     }
+    let english = index.known_share(&english);
     let best = [Lang::Ru, Lang::Kk]
         .into_iter()
         .map(|lang| {

@@ -323,8 +323,9 @@ impl Index {
         Resolved { matched, total }
     }
 
-    /// The share of a question's weight that the vocabulary knows, in 0..1: how well a
-    /// reading of the question (English, or Russian typed in Latin letters) fits the fact base.
+    /// The share of a question's weight that the vocabulary knows, typos corrected, in 0..1:
+    /// how well a reading of the question (Russian or Kazakh typed in Latin letters) fits the
+    /// fact base.
     pub fn known_share(&self, analysis: &Analysis) -> f32 {
         let resolved = self.resolve(analysis);
         if resolved.total <= 0.0 {
@@ -336,6 +337,25 @@ impl Index {
             .map(|m| self.idf[m.term as usize] * m.factor)
             .sum();
         known / resolved.total
+    }
+
+    /// Like `known_share`, for words as written: a cheap first look at whether an English
+    /// reading fits well enough that no other reading need be tried.
+    pub fn known_share_as_written(&self, analysis: &Analysis) -> f32 {
+        let (mut known, mut total) = (0.0, 0.0);
+        for term in analysis.terms.iter().take(MAX_TERMS) {
+            match self.ids.get(term) {
+                Some(&id) => {
+                    known += self.idf[id as usize];
+                    total += self.idf[id as usize];
+                }
+                None => total += self.unknown_weight,
+            }
+        }
+        if total <= 0.0 {
+            return 0.0;
+        }
+        known / total
     }
 
     /// Splits a run-together word ("visafree", "tradegoal") into two known terms.

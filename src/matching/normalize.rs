@@ -115,7 +115,11 @@ pub(crate) fn fold_cyrillic(word: &str) -> String {
 /// full-width digits and ligatures become plain), numbers made uniform (`5,000` → `5000`,
 /// `24,2` → `24.2`), and a space wherever the script changes (`40bn` → `40 bn`, `30天` → `30 天`).
 pub fn normalize(text: &str) -> String {
-    let folded: Vec<char> = text.nfkc().flat_map(char::to_lowercase).collect();
+    // ASCII text is already in NFKC form: skip the decomposition, the costliest step.
+    let folded: Vec<char> = match text.is_ascii() {
+        true => text.chars().map(|c| c.to_ascii_lowercase()).collect(),
+        false => text.nfkc().flat_map(char::to_lowercase).collect(),
+    };
     let mut out = String::with_capacity(folded.len());
     let mut word = String::new();
     let mut last = Class::Break;

@@ -607,28 +607,57 @@ fn markers(lang: Lang) -> &'static Markers {
     }
 }
 
-/// Whether `marker` occurs in `text` (normalised): as a substring for Chinese, else as whole
-/// words.
-fn has(text: &str, marker: &str) -> bool {
+/// Normalised text split into words once, to match many markers against it.
+struct Text<'a> {
+    whole: &'a str,
+    words: Vec<&'a str>,
+    /// Where each word starts in `whole`.
+    starts: Vec<usize>,
+}
+
+impl<'a> Text<'a> {
+    fn new(whole: &'a str) -> Text<'a> {
+        let mut starts = Vec::new();
+        let mut at = 0;
+        let words: Vec<&str> = whole.split(' ').collect();
+        for word in &words {
+            starts.push(at);
+            at += word.len() + 1;
+        }
+        Text {
+            whole,
+            words,
+            starts,
+        }
+    }
+}
+
+/// Whether `marker` occurs in `text`: as a substring for Chinese, else as whole words.
+fn has(text: &Text, marker: &str) -> bool {
     position(text, marker).is_some()
 }
 
-/// Where `marker` first occurs in `text` (normalised), as for `has`. Normalised text is words
-/// separated by single spaces, so a whole-word match is one with a space or an end on each side.
-fn position(text: &str, marker: &str) -> Option<usize> {
+/// Where `marker` first occurs in `text`, as for `has`.
+fn position(text: &Text, marker: &str) -> Option<usize> {
     if marker.chars().any(super::normalize::is_han) {
-        return text.find(marker);
+        return text.whole.find(marker);
     }
-    text.match_indices(marker).map(|(at, _)| at).find(|&at| {
-        let end = at + marker.len();
-        (at == 0 || text.as_bytes()[at - 1] == b' ')
-            && (end == text.len() || text.as_bytes()[end] == b' ')
-    })
+    let first = marker.split(' ').next()?;
+    let length = marker.split(' ').count();
+    (0..text.words.len())
+        .filter(|&i| text.words[i] == first && text.words.len() - i >= length)
+        .find(|&i| {
+            marker
+                .split(' ')
+                .zip(&text.words[i..])
+                .all(|(m, w)| m == *w)
+        })
+        .map(|i| text.starts[i])
 }
 
 /// What a part asks for: the kind whose marker comes first ("who reported the number of
 /// tourists" asks who, not how many); on a tie, the kind listed first.
-fn asked(normal: &str, markers: &Markers) -> Asks {
+fn asked(normal: &Text, markers: &Markers) -> Asks {
     let mut best: Option<(usize, Asks)> = None;
     for &(asks, words) in markers.asks {
         let first = words.iter().filter_map(|w| position(normal, w)).min();
@@ -662,15 +691,16 @@ fn asked(normal: &str, markers: &Markers) -> Asks {
 pub fn read_part(text: &str, lang: Lang) -> Part {
     let normal = normalize(text);
     let markers = markers(lang);
-    let asks = asked(&normal, markers);
-    let claimed = markers.claim.iter().any(|w| has(&normal, w));
+    let words = Text::new(&normal);
+    let asks = asked(&words, markers);
+    let claimed = markers.claim.iter().any(|w| has(&words, w));
     let claim = claimed.then(|| Claim {
         numbers: numbers(&normal, lang),
         months: months(&normal),
         names: names(text),
     });
-    let compares = markers.compare.iter().any(|w| has(&normal, w));
-    let day_words = markers.exact_day.iter().any(|w| has(&normal, w));
+    let compares = markers.compare.iter().any(|w| has(&words, w));
+    let day_words = markers.exact_day.iter().any(|w| has(&words, w));
     // "on which exact day …" asks when, whatever its first question word.
     let asks = match asks {
         Asks::What | Asks::YesNo if day_words && !markers.exact_day.is_empty() => Asks::When,
@@ -737,7 +767,7 @@ pub fn split_parts(text: &str, lang: Lang) -> Vec<String> {
         .cloned()
         .collect();
     let mut parts = if asking.is_empty() { clauses } else { asking };
-    parts.retain(|p| !normalize(p).is_empty());
+    parts.retain(|p| p.chars().any(char::is_alphanumeric));
     parts.truncate(MAX_PARTS);
     parts
 }
@@ -749,19 +779,20 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
         return true;
     }
     let normal = normalize(clause);
+    let text = Text::new(&normal);
     let markers = markers(lang);
-    let first = normal.split(' ').next().unwrap_or("");
+    let first = text.words.first().copied().unwrap_or("");
     let opener = markers.openers.iter().any(|w| match lang {
         Lang::Zh => normal.contains(w),
         // "I need to find out which places …": an indirect question asks all the same.
-        Lang::En => WH_WORDS.contains(w) && has(&normal, w) || first == *w,
+        Lang::En => WH_WORDS.contains(w) && has(&text, w) || first == *w,
         _ => first == *w,
     });
     opener
-        || markers.claim.iter().any(|w| has(&normal, w))
+        || markers.claim.iter().any(|w| has(&text, w))
         || markers.asks[..5]
             .iter()
-            .any(|(_, words)| words.iter().any(|w| has(&normal, w)))
+            .any(|(_, words)| words.iter().any(|w| has(&text, w)))
 }
 
 /// Words after "how many" that ask for a multiple or a share, not a count.
