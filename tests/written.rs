@@ -4,7 +4,8 @@
 //!
 //! `tests/eval/written-a/` was measured before the matcher was changed and has been tuned on
 //! since: it is a development set now. `tests/eval/written-b/` was written at the same time
-//! and kept apart; it gives the figure reported as held out.
+//! and kept apart until the matcher was done; its figure was reported as held out, and it is a
+//! regression set from then on (a new held-out set is needed for the next measurement).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -197,6 +198,11 @@ const FLOORS: &[(&str, Lang, f64, f64)] = &[
     ("written-a", Lang::Ru, 0.82, 0.85),
     ("written-a", Lang::Kk, 0.85, 0.78),
     ("written-a", Lang::Zh, 0.77, 0.75),
+    // Measured once, as the held-out figure, then kept as a regression set.
+    ("written-b", Lang::En, 0.75, 0.85),
+    ("written-b", Lang::Ru, 0.79, 0.71),
+    ("written-b", Lang::Kk, 0.63, 0.75),
+    ("written-b", Lang::Zh, 0.72, 0.60),
 ];
 
 /// Answers in the question's language and script (Cyrillic for Latin-typed Russian and
