@@ -6,27 +6,18 @@
 
 use crate::knowledge::Lang;
 
-/// Letter groups first (longest match wins), then single letters. Russian and Kazakh differ
-/// mostly in `j` (й / ж) and `c`.
+/// Letter groups, matched before single letters, longest first: Russian's own (several
+/// spellings of щ, ё and е), then those both languages share.
 const RU_GROUPS: &[(&str, &str)] = &[
     ("shch", "щ"),
     ("sch", "щ"),
-    ("zh", "ж"),
-    ("kh", "х"),
-    ("ch", "ч"),
-    ("sh", "ш"),
-    ("ts", "ц"),
-    ("yu", "ю"),
-    ("ya", "я"),
     ("yo", "е"),
-    ("ju", "ю"),
-    ("ja", "я"),
     ("ye", "е"),
     ("iy", "ий"),
     ("yi", "ый"),
 ];
 
-const KK_GROUPS: &[(&str, &str)] = &[
+const COMMON_GROUPS: &[(&str, &str)] = &[
     ("zh", "ж"),
     ("kh", "х"),
     ("ch", "ч"),
@@ -83,8 +74,8 @@ fn is_vowel(c: char) -> bool {
 /// Latin letters to Cyrillic as `lang` (Russian or Kazakh) would be spelt; everything that is
 /// not a Latin letter is kept.
 pub fn to_cyrillic(text: &str, lang: Lang) -> String {
-    let groups = match lang {
-        Lang::Kk => KK_GROUPS,
+    let own: &[(&str, &str)] = match lang {
+        Lang::Kk => &[],
         _ => RU_GROUPS,
     };
     let lower: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
@@ -92,7 +83,7 @@ pub fn to_cyrillic(text: &str, lang: Lang) -> String {
     let mut i = 0;
     while i < lower.len() {
         let rest = &lower[i..];
-        let group = groups.iter().find(|(latin, _)| {
+        let group = own.iter().chain(COMMON_GROUPS).find(|(latin, _)| {
             let n = latin.chars().count();
             rest.len() >= n && rest[..n].iter().copied().eq(latin.chars())
         });
