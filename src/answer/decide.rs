@@ -225,8 +225,9 @@ fn newest(intent: &Intent, facts: &[usize]) -> Option<usize> {
         .max_by_key(|&f| intent.facts[f].period.as_ref().map(|p| p.end))
 }
 
-/// Among the facts for the period: a comparison in a series takes the figure asked about and
-/// the one before it; a question that picks out one fact gets that fact alone.
+/// Among the facts for the period: in a series, one figure per year named, or for a
+/// comparison the figure asked about and the one before it; otherwise the facts ranked by how
+/// much of the question they hold.
 fn pick_facts(
     base: Base,
     in_period: &[usize],
@@ -234,73 +235,76 @@ fn pick_facts(
     intent_index: usize,
 ) -> Vec<usize> {
     let intent = &base.knowledge.intents[intent_index];
-    let shape = &part.shape;
     let years = &part.analysis.years;
     if intent.series && years.len() >= 2 {
-        // One figure per year named, the one for the longest stretch of it (the whole year
-        // rather than its first ten months).
-        let longest = |year: u16| {
-            in_period
-                .iter()
-                .copied()
-                .filter(|&f| {
-                    intent.facts[f]
-                        .period
-                        .as_ref()
-                        .is_some_and(|p| p.covers_year(year))
-                })
-                .max_by_key(|&f| {
-                    intent.facts[f]
-                        .period
-                        .as_ref()
-                        .map(|p| (p.end, std::cmp::Reverse(p.start)))
-                })
-        };
-        let mut picked: Vec<usize> = Vec::new();
-        for &year in years {
-            if let Some(f) = longest(year).filter(|f| !picked.contains(f)) {
-                picked.push(f);
-            }
+        return one_per_year(intent, in_period, years);
+    }
+    if part.shape.compares && intent.series {
+        if let Some(pair) = figure_and_before(intent, in_period) {
+            return pair;
         }
-        return picked;
     }
-    if shape.compares && intent.series && in_period.len() == 1 {
-        let current = in_period[0];
-        let start = intent.facts[current].period.as_ref().map(|p| p.start);
-        let earlier: Vec<usize> = (0..intent.facts.len())
-            .filter(|&f| {
-                let end = intent.facts[f].period.as_ref().map(|p| p.end);
-                end.is_some() && start.is_some() && end < start
-            })
-            .collect();
-        return std::iter::once(current)
+    ranked_facts(base, in_period, part, intent_index)
+}
+
+/// One figure per year named, the one for the longest stretch of it (the whole year rather
+/// than its first ten months).
+fn one_per_year(intent: &Intent, in_period: &[usize], years: &[u16]) -> Vec<usize> {
+    let period = |f: usize| intent.facts[f].period.as_ref();
+    let longest = |year: u16| {
+        in_period
+            .iter()
+            .copied()
+            .filter(|&f| period(f).is_some_and(|p| p.covers_year(year)))
+            .max_by_key(|&f| period(f).map(|p| (p.end, std::cmp::Reverse(p.start))))
+    };
+    let mut picked: Vec<usize> = Vec::new();
+    for &year in years {
+        if let Some(f) = longest(year).filter(|f| !picked.contains(f)) {
+            picked.push(f);
+        }
+    }
+    picked
+}
+
+/// For a comparison: the figure for the one period asked about, or the latest when none was
+/// named, and the figure before it.
+fn figure_and_before(intent: &Intent, in_period: &[usize]) -> Option<Vec<usize>> {
+    let current = match in_period {
+        [only] => *only,
+        all if all.len() == intent.facts.len() => newest(intent, all)?,
+        _ => return None,
+    };
+    let start = intent.facts[current].period.as_ref()?.start;
+    let earlier: Vec<usize> = (0..intent.facts.len())
+        .filter(|&f| {
+            intent.facts[f]
+                .period
+                .as_ref()
+                .is_some_and(|p| p.end < start)
+        })
+        .collect();
+    Some(
+        std::iter::once(current)
             .chain(newest(intent, &earlier))
-            .collect();
-    }
-    if shape.compares && intent.series && in_period.len() == intent.facts.len() {
-        // No period named: the latest figure and the one before it.
-        let Some(latest) = newest(intent, in_period) else {
-            return in_period.to_vec();
-        };
-        let rest: Vec<usize> = in_period.iter().copied().filter(|&f| f != latest).collect();
-        return std::iter::once(latest)
-            .chain(newest(intent, &rest))
-            .collect();
-    }
-    // Rank the facts by how much of the question their own text holds: a question that picks
-    // out one fact gets it alone (if it holds the value asked for); a broad one gets them all,
-    // the closest first.
-    let overlap = base
-        .index
-        .fact_overlap(&part.resolved, intent_index, intent.facts.len());
+            .collect(),
+    )
+}
+
+/// The facts ranked by how much of the question their own text holds: a question that picks
+/// out one fact gets it alone (if it holds the value asked for); a broad one gets them all,
+/// the closest first.
+fn ranked_facts(base: Base, in_period: &[usize], part: &PartReading, intent: usize) -> Vec<usize> {
+    let count = base.knowledge.intents[intent].facts.len();
+    let overlap = base.index.fact_overlap(&part.resolved, intent, count);
     let mut ranked = in_period.to_vec();
     ranked.sort_by(|&a, &b| overlap[b].total_cmp(&overlap[a]));
     match ranked.as_slice() {
-        [top, next, ..] if overlap[*top] > overlap[*next] * LEAD_MARGIN => {
-            if holds(base, intent_index, *top, shape) {
-                return vec![*top];
-            }
-            ranked
+        [top, next, ..]
+            if overlap[*top] > overlap[*next] * LEAD_MARGIN
+                && holds(base, intent, *top, &part.shape) =>
+        {
+            vec![*top]
         }
         _ => ranked,
     }
