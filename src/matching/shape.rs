@@ -471,6 +471,13 @@ const KK: Markers = Markers {
         "аз",
         "ости ме",
         "томендеди ме",
+        "салыстырып",
+        "салыстыршы",
+        "кайсысы",
+        "жогары ма",
+        "томен бе",
+        "азайды ма",
+        "кемиди ме",
     ],
     openers: &[
         "кашан",
@@ -817,8 +824,8 @@ fn sentences(text: &str) -> Vec<String> {
         // A list item inside a line: "quick ones: 1) … 2) …".
         let item = c.is_ascii_digit()
             && i > 0
-            && chars[i - 1].is_whitespace()
-            && matches!(next, Some(')'))
+            && (chars[i - 1].is_whitespace() || matches!(chars[i - 1], ':' | '：' | '，' | ','))
+            && matches!(next, Some(')' | '）'))
             && !current.trim().is_empty();
         if item {
             out.push(std::mem::take(&mut current));
@@ -841,7 +848,11 @@ fn strip_numbering(sentence: &str) -> &str {
     let rest = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
     let digits = trimmed.len() - rest.len();
     if digits > 0 && digits <= 2 {
-        if let Some(after) = rest.strip_prefix([')', '.']) {
+        if let Some(after) = rest.strip_prefix([')', '）', '、']) {
+            return after.trim();
+        }
+        // "2.5" is a number, not item 2.
+        if let Some(after) = rest.strip_prefix('.') {
             if !after.starts_with(|c: char| c.is_ascii_digit()) {
                 return after.trim();
             }
