@@ -4,8 +4,10 @@
 //!
 //! `tests/eval/written-a/` was measured before the matcher was changed and has been tuned on
 //! since: it is a development set now. `tests/eval/written-b/` was written at the same time
-//! and kept apart until the matcher was done; its figure was reported as held out, and it is a
-//! regression set from then on (a new held-out set is needed for the next measurement).
+//! and kept apart until the matcher was done; its figure was reported as held out. After a few
+//! more fixes, `tests/eval/written-c/`, written then by the same kind of writer, was measured
+//! once as the final figure. Both are regression sets from then on: the next measurement
+//! needs a new held-out set.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -203,6 +205,10 @@ const FLOORS: &[(&str, Lang, f64, f64)] = &[
     ("written-b", Lang::Ru, 0.79, 0.71),
     ("written-b", Lang::Kk, 0.63, 0.75),
     ("written-b", Lang::Zh, 0.72, 0.60),
+    ("written-c", Lang::En, 0.70, 0.75),
+    ("written-c", Lang::Ru, 0.82, 0.69),
+    ("written-c", Lang::Kk, 0.70, 0.80),
+    ("written-c", Lang::Zh, 0.75, 0.76),
 ];
 
 /// Answers in the question's language and script (Cyrillic for Latin-typed Russian and
