@@ -285,7 +285,7 @@ impl Engine {
         }
         let whole = decide(self.base(), &reading.whole, scale);
         let best_part = decided.iter().map(|(_, d)| d.score()).fold(0.0, f32::max);
-        if whole.is_answer() || whole.score() > best_part {
+        if decided.is_empty() || whole.is_answer() || whole.score() > best_part {
             return vec![(Cow::Borrowed(&reading.whole), whole)];
         }
         decided
