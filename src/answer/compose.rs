@@ -40,7 +40,7 @@ impl<'a> Composer<'a> {
 
     /// The reply to a whole message from the decisions for its parts (`parts` pairs each part's
     /// text with its decision).
-    pub fn reply(&self, question: &str, parts: &[(&str, Decision)]) -> Answer {
+    pub fn reply(&self, question: &str, parts: &[(&str, &Decision)]) -> Answer {
         let answered: Vec<&Chosen> = parts
             .iter()
             .filter_map(|(_, d)| match d {

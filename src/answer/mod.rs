@@ -210,9 +210,9 @@ impl Engine {
         if let Some(previous) = previous {
             self.continue_from(&reading, &mut decisions, previous, scale);
         }
-        let parts: Vec<(&str, Decision)> = decisions
+        let parts: Vec<(&str, &Decision)> = decisions
             .iter()
-            .map(|(part, decision)| (part.shape.text.as_str(), decision.clone()))
+            .map(|(part, decision)| (part.shape.text.as_str(), decision))
             .collect();
         let mut answer = composer.reply(question, &parts);
         answer.follow_up = decisions
@@ -372,7 +372,8 @@ impl Engine {
                 .into_iter()
                 .map(|l| format!("    {l}")),
         );
-        for scored in self.index.search(analysis).iter().take(5) {
+        let scored = self.index.search_resolved(analysis, &part.resolved);
+        for scored in scored.iter().take(5) {
             let intent = &self.knowledge.intents[scored.intent];
             let fact = scored.fact.map_or("phrasings".to_owned(), |f| {
                 let kind = if scored.specific {
@@ -407,7 +408,7 @@ impl Engine {
         let first = decide(self.base(), part, reading.lang);
         let mut answers: Vec<Answer> = Vec::new();
         if let Decision::Answer(_) = first {
-            answers.push(composer.reply(question, &[(part.shape.text.as_str(), first)]));
+            answers.push(composer.reply(question, &[(part.shape.text.as_str(), &first)]));
         }
         let others = self
             .index

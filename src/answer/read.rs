@@ -101,13 +101,12 @@ pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading
 /// story around the question count only where the fact base knows them: "we are retired and
 /// don't like planes" must not weigh against the train it goes on to ask about.
 fn whole_message(index: &Index, text: &str, lang: Lang, parts: &[PartReading]) -> PartReading {
-    let whole = reading_of(index, text, lang);
+    let (shape, mut analysis) = shape_and_terms(index, text, lang);
     let asked = |term: &String| parts.iter().any(|p| p.analysis.terms.contains(term));
-    let mut analysis = whole.analysis;
     analysis
         .terms
         .retain(|term| asked(term) || index.knows(term));
-    PartReading::new(index, whole.shape, analysis)
+    PartReading::new(index, shape, analysis)
 }
 
 /// English function words, which Russian or Kazakh typed in Latin letters never uses: a
@@ -130,9 +129,16 @@ fn is_name(index: &Index, word: &str) -> bool {
     word.chars().count() >= 4 && !terms.is_empty() && terms.iter().all(|t| index.is_rare(t))
 }
 
-/// One part's shape and terms. The figures a claim states are what is checked, not what is
-/// looked up: a wrong figure must not lead to whichever fact happens to contain it.
+/// One part's shape and terms, resolved.
 fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
+    let (shape, analysis) = shape_and_terms(index, text, lang);
+    PartReading::new(index, shape, analysis)
+}
+
+/// A part's shape and terms, before they are resolved against the index. The figures a claim
+/// states are what is checked, not what is looked up: a wrong figure must not lead to
+/// whichever fact happens to contain it.
+fn shape_and_terms(index: &Index, text: &str, lang: Lang) -> (Part, Analysis) {
     let shape = read_part(text, lang);
     let mut analysis = index.analyze_as(text, lang);
     if let Some(claim) = &shape.claim {
@@ -142,7 +148,7 @@ fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
             year || !value.is_ok_and(|v| claim.numbers.contains(&v))
         });
     }
-    PartReading::new(index, shape, analysis)
+    (shape, analysis)
 }
 
 /// The text to analyse, its language and its script.
