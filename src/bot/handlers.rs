@@ -58,8 +58,8 @@ fn question_in(msg: Message, me: Me) -> Option<Question> {
         .reply_to_message()
         .and_then(|r| r.from.as_ref())
         .is_some_and(|user| user.id == me.id);
-    let mention = format!("@{}", me.username()).to_lowercase();
-    let mentions_bot = text.to_lowercase().contains(&mention);
+    let mention = format!("@{}", me.username());
+    let mentions_bot = find_mention(text, &mention).is_some();
     if !replies_to_bot && !mentions_bot {
         return None;
     }
@@ -68,16 +68,25 @@ fn question_in(msg: Message, me: Me) -> Option<Question> {
 
 /// `text` without `@botname` (matched case-insensitively).
 fn remove_mention(text: &str, mention: &str) -> String {
-    let lower = text.to_lowercase();
-    // Lowercasing can change lengths outside ASCII; only cut where the byte offsets agree.
-    match lower.find(mention) {
-        Some(at) if lower.len() == text.len() => {
-            format!("{}{}", &text[..at], &text[at + mention.len()..])
-                .trim()
-                .to_owned()
-        }
-        _ => text.to_owned(),
+    match find_mention(text, mention) {
+        Some(at) => format!("{}{}", &text[..at], &text[at + mention.len()..])
+            .trim()
+            .to_owned(),
+        None => text.to_owned(),
     }
+}
+
+/// Where `mention` (an ASCII `@username`) starts in `text`, ignoring ASCII case, as a whole
+/// word. Matching bytes of the original text, never of a lowercased copy, keeps the offsets
+/// valid: lowercasing İ or the Kelvin sign changes their length and used to cut mid-character.
+fn find_mention(text: &str, mention: &str) -> Option<usize> {
+    let (bytes, wanted) = (text.as_bytes(), mention.as_bytes());
+    text.char_indices().map(|(at, _)| at).find(|&at| {
+        let end = at + wanted.len();
+        end <= bytes.len()
+            && bytes[at..end].eq_ignore_ascii_case(wanted)
+            && !text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// The user's interface language, from Telegram.
@@ -479,6 +488,13 @@ mod tests {
             ("@kzcn_bot when did visas end", "when did visas end"),
             ("when did visas end @KZCN_bot?", "when did visas end ?"),
             ("no mention", "no mention"),
+            ("@kzcn_botany is a word", "@kzcn_botany is a word"),
+            // Regression: lowercasing İ (2 → 3 bytes) and K (3 → 1 byte) kept the total
+            // length but moved the offsets, and the cut fell inside the Kelvin sign. (A
+            // letter right after the name makes it another username, so nothing is cut.)
+            ("İ@kzcn_bot\u{212A}İ", "İ@kzcn_bot\u{212A}İ"),
+            ("İ@kzcn_bot \u{212A}İ?", "İ \u{212A}İ?"),
+            ("\u{212A}\u{212A}@KZCN_BOT visa", "\u{212A}\u{212A} visa"),
         ];
         for (text, expected) in cases {
             assert_eq!(remove_mention(text, "@kzcn_bot"), expected);
