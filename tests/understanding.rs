@@ -74,6 +74,12 @@ fn run(cases: &[(&str, Expect)]) {
 fn details_inside_a_fact_are_answered_from_its_text() {
     use Expect::*;
     run(&[
+        // A question worded unlike any phrasing, that points at one topic only, is answered
+        // rather than met with a "did you mean" of one entry.
+        (
+            "wat is the name of the chinese workshp project that was set up in kz",
+            Says(&["Luban"]),
+        ),
         (
             "Which ministry counted the twelvefold rise in Chinese tourists?",
             Says(&["Culture and Sports"]),
@@ -159,6 +165,16 @@ fn claims_are_checked_against_the_facts() {
             Verdict(true, &["10 ноября"]),
         ),
         ("听说每次免签可以停留60天，对吗？", Verdict(false, &["30"])),
+        // The fact stating the claimed figure is the one checked, even where another fact
+        // of the topic shares more of the question's words.
+        (
+            "қытай көліктерінің біздің нарықтағы үлесі 23 пайыз деп естідім, дұрыс па",
+            Verdict(true, &["23"]),
+        ),
+        (
+            "看新闻说中国车在哈萨克市场占了23%，真的假的",
+            Verdict(true, &["23"]),
+        ),
     ]);
 }
 
@@ -216,6 +232,13 @@ fn what_the_facts_do_not_state_is_said_plainly() {
             NotStated,
         ),
         ("Сколько человек работает в мастерской Лубань?", NotStated),
+        // Where: a fact that names no place does not say where.
+        ("In which city is the Luban Workshop?", NotStated),
+        ("鲁班工坊开在哈萨克斯坦哪个城市？", NotStated),
+        (
+            "Where is China opening a new consulate general?",
+            Says(&["Aktobe"]),
+        ),
     ]);
     let answer = engine().answer("How many people work at the Luban Workshop?", None);
     assert!(

@@ -153,6 +153,7 @@ impl<'a> Composer<'a> {
     fn not_stated(&self, intent: usize, asks: Asks) -> String {
         let what = match asks {
             Asks::When => self.message("value_date"),
+            Asks::Where => self.message("value_place"),
             _ => self.message("value_figure"),
         };
         let title = self.knowledge.intents[intent].title.text(self.lang);

@@ -40,6 +40,10 @@ pub fn suggest_threshold(lang: Lang) -> f32 {
 /// "Did you mean" offers intents scoring at least this share of the best one.
 const SUGGEST_SHARE: f32 = 0.75;
 const MAX_SUGGESTIONS: usize = 3;
+/// A sole "did you mean" candidate is answered when the question has at least this many
+/// known terms. Tuned on the written-a/b/c development sets: at 2, a part cut down to one
+/// word and a stopword ("which is better for IT?") was answered.
+const SOLE_MIN_TERMS: usize = 3;
 /// A fact leads alone when its text holds this much more of the question than the next fact's.
 /// Tuned on the written-a development sets.
 const LEAD_MARGIN: f32 = 2.0;
@@ -116,7 +120,10 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
             .take_while(|s| s.score >= floor)
             .take(MAX_SUGGESTIONS)
             .copied()
-            .collect();
+            .collect::<Vec<_>>();
+        if let Some(chosen) = sole_offer(base, part, &offers) {
+            return Decision::Answer(chosen);
+        }
         return Decision::DidYouMean(offers);
     }
     // The best intent may not cover the year asked about, or hold the kind of value asked
@@ -135,6 +142,16 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
         }
     }
     first_refusal.unwrap_or(Decision::Unknown(best.score))
+}
+
+/// A "did you mean" with one candidate is answered outright when the question leaves little
+/// doubt: nothing else comes close, it names nothing the lexicon marks as outside the
+/// articles, and enough of its words are known. Most such questions are worded unlike our
+/// phrasings ("that big import fair", "workshp project") but point at one intent only.
+fn sole_offer(base: Base, part: &PartReading, offers: &[Scored]) -> Option<Chosen> {
+    let [sole] = offers else { return None };
+    let plain = part.analysis.outside.is_empty() && part.resolved.known() >= SOLE_MIN_TERMS;
+    plain.then(|| answer_with(base, part, *sole).ok()).flatten()
 }
 
 /// The facts of one intent that answer a part, or why it cannot (no figure for the period
@@ -244,7 +261,44 @@ fn pick_facts(
             return pair;
         }
     }
-    ranked_facts(base, in_period, part, intent_index)
+    let stating = stating_claim(base, in_period, part, intent_index);
+    let candidates = if stating.is_empty() {
+        in_period
+    } else {
+        &stating
+    };
+    ranked_facts(base, candidates, part, intent_index)
+}
+
+/// The facts that state a figure a claim makes ("23% of the market, right?"): what the claim
+/// is about, however little else of the question their text holds.
+fn stating_claim(base: Base, facts: &[usize], part: &PartReading, intent: usize) -> Vec<usize> {
+    let Some(claim) = &part.shape.claim else {
+        return Vec::new();
+    };
+    let lang = part.analysis.lang;
+    let figures: Vec<f64> = claim
+        .numbers
+        .iter()
+        .copied()
+        .filter(|v| !(1900.0..=2100.0).contains(v))
+        .collect();
+    facts
+        .iter()
+        .copied()
+        .filter(|&f| figures.iter().any(|&v| states(base, (intent, f), lang, v)))
+        .collect()
+}
+
+/// Whether a fact states a number, in English or in the question's language (where 24.2
+/// billion may be 242亿).
+fn states(base: Base, (intent, fact): (usize, usize), lang: Lang, value: f64) -> bool {
+    let values = base.values.of(intent, fact);
+    [Lang::En, lang].iter().any(|&l| {
+        values.numbers[slot(l)]
+            .iter()
+            .any(|&s| (s - value).abs() < 1e-6)
+    })
 }
 
 /// One figure per year named, the one for the longest stretch of it (the whole year rather
@@ -319,6 +373,8 @@ fn holds(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
         Asks::HowMany => values.figure && counts(base, intent, fact, shape),
         Asks::When if shape.exact_day => values.day,
         Asks::When => values.date,
+        // "Where was growth higher?" compares; it asks no place.
+        Asks::Where => values.place || shape.compares,
         _ => true,
     }
 }
@@ -366,17 +422,14 @@ const SYMBOL_UNITS: &[&str] = &[
     "доллар",
 ];
 
-/// Whether the facts bear out a claim: every figure and month it states is in them (in
-/// English or in the question's language, where 24.2 billion may be 242亿). A year the facts'
+/// Whether the facts bear out a claim: every figure and month it states is in them. A year the facts'
 /// period covers counts as stated.
 fn bears_out(base: Base, claim: &Claim, facts: &[usize], intent: usize, lang: Lang) -> bool {
     let chosen = || facts.iter().map(|&f| base.values.of(intent, f));
     let stated = |value: f64| {
-        chosen().any(|v| {
-            [Lang::En, lang]
-                .iter()
-                .any(|&l| v.numbers[slot(l)].iter().any(|&s| (s - value).abs() < 1e-6))
-        })
+        facts
+            .iter()
+            .any(|&f| states(base, (intent, f), lang, value))
     };
     let facts_of_intent = &base.knowledge.intents[intent].facts;
     let covered_year = |value: f64| {

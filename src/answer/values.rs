@@ -16,6 +16,8 @@ pub(crate) struct FactValues {
     pub date: bool,
     /// A day of a month ("10 November").
     pub day: bool,
+    /// A place the lexicon lists ("Almaty", "Nur Zholy–Khorgos"): an answer to "where".
+    pub place: bool,
     /// Per language, in `Lang::ALL` order: the numbers and months its text states, and its
     /// words (normalised).
     pub numbers: [Vec<f64>; 4],
@@ -71,6 +73,12 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
     values.figure = !figures(&english).is_empty();
     values.date = fact.period.is_some() || !months(&english).is_empty() || dated_year;
     values.day = has_day(&english);
+    let raw = fact.text.text(Lang::En);
+    values.place = knowledge
+        .lexicon
+        .places
+        .iter()
+        .any(|p| raw.contains(p.as_str()));
     values
 }
 

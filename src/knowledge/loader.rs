@@ -154,6 +154,8 @@ struct RawLexicon {
     latest: PerLang<Vec<String>>,
     #[serde(default)]
     outside: PerLang<Vec<String>>,
+    #[serde(default)]
+    places: Vec<String>,
 }
 
 /// A parsed file with what is needed to turn byte offsets into line numbers.
@@ -676,6 +678,7 @@ fn merge_lexicon(into: &mut Lexicon, raw: &RawLexicon) {
         extend(&mut into.latest, &raw.latest, lang);
         extend(&mut into.outside, &raw.outside, lang);
     }
+    into.places.extend(raw.places.iter().cloned());
 }
 
 fn extend<T: Clone>(into: &mut PerLang<Vec<T>>, from: &PerLang<Vec<T>>, lang: Lang) {

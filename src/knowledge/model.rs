@@ -188,6 +188,9 @@ pub struct Lexicon {
     /// Words naming what the articles never cover: other countries and their leaders, prices,
     /// ages, the weather. A question using one is not answered from a neighbouring fact.
     pub outside: PerLang<Vec<String>>,
+    /// Places the facts name, as the English text writes them: a fact naming one can answer
+    /// "where". Checked against the facts when the base loads.
+    pub places: Vec<String>,
 }
 
 /// The messages the code sends; the loader refuses a fact base that lacks one in English.
@@ -198,6 +201,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "not_stated",
     "value_figure",
     "value_date",
+    "value_place",
     "claim_right",
     "claim_wrong",
     "compare_higher",

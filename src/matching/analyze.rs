@@ -603,6 +603,7 @@ mod tests {
                 en: Some(vec!["russia".into(), "how old".into()]),
                 ..PerLang::default()
             },
+            places: Vec::new(),
         }
     }
 

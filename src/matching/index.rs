@@ -139,6 +139,13 @@ pub struct Index {
     unknown_weight: f32,
 }
 
+impl Resolved {
+    /// How many known terms the question's words matched.
+    pub fn known(&self) -> usize {
+        self.matched.len()
+    }
+}
+
 impl Index {
     pub fn new(knowledge: &Knowledge) -> Index {
         let analyzer = Analyzer::new(&knowledge.lexicon);

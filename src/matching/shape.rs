@@ -145,7 +145,6 @@ const EN: Markers = Markers {
                 "which city",
                 "what city",
                 "which cities",
-                "what place",
                 "which region",
             ],
         ),
@@ -188,6 +187,10 @@ const EN: Markers = Markers {
         "is that so",
         "true or false",
         "fact check",
+        "people say",
+        "apparently",
+        "my friend says",
+        "my friend said",
     ],
     compare: &[
         "more or less",
@@ -333,6 +336,12 @@ const RU: Markers = Markers {
         "да ведь",
         "я прав",
         "я права",
+        "это так",
+        "пишут",
+        "писали",
+        "видел",
+        "видела",
+        "сказали",
         "да",
         "так",
     ],
@@ -549,7 +558,6 @@ const ZH: Markers = Markers {
             &[
                 "哪里",
                 "哪儿",
-                "在哪",
                 "哪个城市",
                 "哪些城市",
                 "什么地方",
@@ -580,6 +588,14 @@ const ZH: Markers = Markers {
         "没错吗",
         "有这回事吗",
         "对么",
+        "真的假的",
+        "真假",
+        "有人说",
+        "朋友说",
+        "新闻说",
+        "网上说",
+        "据报道",
+        "没说错吧",
     ],
     compare: &[
         "还是",
@@ -694,12 +710,23 @@ fn asked(normal: &Text, markers: &Markers) -> Asks {
     }
 }
 
+/// What the clause after a leading "when" clause asks: "When Smailov met Li Qiang, by how
+/// much had trade grown?" asks how much, not when.
+fn main_clause(text: &str, markers: &Markers) -> Option<Asks> {
+    let (_, rest) = text.split_once([',', '，', '、'])?;
+    let asks = asked(&Text::new(&normalize(rest)), markers);
+    (!matches!(asks, Asks::What | Asks::YesNo | Asks::When)).then_some(asks)
+}
+
 /// Reads one part of a question for its shape.
 pub fn read_part(text: &str, lang: Lang) -> Part {
     let normal = normalize(text);
     let markers = markers(lang);
     let words = Text::new(&normal);
-    let asks = asked(&words, markers);
+    let asks = match asked(&words, markers) {
+        Asks::When => main_clause(text, markers).unwrap_or(Asks::When),
+        asks => asks,
+    };
     let claimed = markers.claim.iter().any(|w| has(&words, w));
     let claim = claimed.then(|| Claim {
         numbers: numbers(&normal, lang),
@@ -1218,6 +1245,12 @@ mod tests {
             ("免签什么时候开始？", Lang::Zh, Asks::When),
             ("贸易额是多少", Lang::Zh, Asks::HowMany),
             ("谁是大使", Lang::Zh, Asks::Who),
+            (
+                "When Smailov met Li Qiang, by how much had trade grown?",
+                Lang::En,
+                Asks::HowMany,
+            ),
+            ("When did visas end, do you know?", Lang::En, Asks::When),
         ];
         for (text, lang, asks) in cases {
             assert_eq!(read_part(text, lang).asks, asks, "{text}");
@@ -1226,7 +1259,7 @@ mod tests {
 
     #[test]
     fn finds_claims_and_their_values() {
-        let cases: [(&str, Lang, Option<&[f64]>); 6] = [
+        let cases: [(&str, Lang, Option<&[f64]>); 8] = [
             (
                 "I read that trade hit $30 billion in 2022, is that right?",
                 Lang::En,
@@ -1240,6 +1273,8 @@ mod tests {
             ),
             ("听说中国游客增长了12倍，对吗？", Lang::Zh, Some(&[12.0])),
             ("游客增长了十二倍，是真的吗", Lang::Zh, Some(&[12.0])),
+            ("看新闻说中国车占了23%，真的假的", Lang::Zh, Some(&[23.0])),
+            ("пишут, что туристов 126 тысяч", Lang::Ru, Some(&[126000.0])),
             ("When did the visa-free regime start?", Lang::En, None),
         ];
         for (text, lang, numbers) in cases {
