@@ -40,7 +40,8 @@ enum Command {
         /// The asker's interface language (en, ru, kk, zh), a hint for language detection
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
         lang: Option<Lang>,
-        /// The question; several words are joined
+        /// The question; several words are joined. A question that starts with '-' goes
+        /// after `--`, which ends the options: kzcn-bot ask -- "-1 visa"
         question: Vec<String>,
     },
     /// Ask questions one after another

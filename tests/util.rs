@@ -243,3 +243,14 @@ impl Tally {
         }
     }
 }
+
+/// Splits `text` as the most eager readers do (Python's `splitlines`, JavaScript before
+/// ES2019): on every Unicode line break, not only `\n`.
+pub fn split_every_line_break(text: &str) -> Vec<&str> {
+    text.split([
+        '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ])
+    .filter(|line| !line.is_empty())
+    .collect()
+}
