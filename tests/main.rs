@@ -1,5 +1,6 @@
 //! All integration tests, compiled as one binary: the fact base against its articles, the
-//! evaluation set, and the command-line front run as a real process.
+//! evaluation set, the faults the loader meets, and the command-line front run as a real
+//! process.
 
 mod answers;
 mod bot;
@@ -7,6 +8,7 @@ mod cli;
 mod eval;
 mod facts;
 mod fake_api;
+mod faults;
 mod serve;
 mod understanding;
 mod util;

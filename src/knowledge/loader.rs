@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::files;
 use super::model::{
     Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang, Source, Topic, REQUIRED_MESSAGES,
 };
@@ -207,30 +207,27 @@ impl Report {
     }
 }
 
-/// Loads and checks every `*.toml` file in `dir` (not recursive), in name order.
+/// Loads and checks every knowledge file in `dir` (not recursive), in name order: the names
+/// ending in `.toml` that are not hidden, editor or backup files (see `files`).
 pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
     if !dir.exists() {
         return Err(LoadError::NotFound(dir.to_path_buf()));
     }
-    let io = |source| LoadError::Io {
+    let paths = files::list(dir).map_err(|source| LoadError::Io {
         path: dir.to_path_buf(),
         source,
-    };
-    let mut paths = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
-            paths.push(path);
-        }
-    }
-    paths.sort();
+    })?;
     if paths.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
     }
+    load_files(&paths)
+}
 
+/// Loads and checks the listed files; a file that cannot be read is a problem.
+fn load_files(paths: &[PathBuf]) -> Result<Knowledge, LoadError> {
     let mut report = Report::default();
     let mut parsed = Vec::new();
-    for path in &paths {
+    for path in paths {
         if let Some(file) = parse_file(path, &mut report) {
             parsed.push(file);
         }
@@ -245,20 +242,10 @@ pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
 }
 
 fn parse_file(path: &Path, report: &mut Report) -> Option<Parsed> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            report.add_file(path, None, format!("cannot read: {error}"));
-            return None;
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+    let text = match files::read(path) {
         Ok(text) => text,
         Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let bytes = error.as_bytes();
-            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            report.add_file(path, Some(line), "invalid UTF-8: save the file as UTF-8");
+            report.add_file(path, error.line(), error.to_string());
             return None;
         }
     };
@@ -688,4 +675,36 @@ fn extend<T: Clone>(into: &mut PerLang<Vec<T>>, from: &PerLang<Vec<T>>, lang: La
     };
     slot.get_or_insert_with(Vec::new)
         .extend(values.iter().cloned());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file can go between the directory listing and its reading (an editor saving by
+    /// rename, a deploy replacing the directory): it is a problem, not a silent skip.
+    #[test]
+    fn a_file_removed_after_listing_is_reported() {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        let dir = std::env::temp_dir().join(format!("kzcn-loader-removed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["base.toml", "messages.toml"] {
+            std::fs::copy(from.join(name), dir.join(name)).unwrap();
+        }
+        let paths = files::list(&dir).unwrap();
+        std::fs::remove_file(dir.join("base.toml")).unwrap();
+        let Err(LoadError::Invalid(problems)) = load_files(&paths) else {
+            panic!("a removed file must fail the load");
+        };
+        let first = problems[0].to_string();
+        assert_eq!(
+            first,
+            format!(
+                "{}: was removed after the directory was listed",
+                dir.join("base.toml").display()
+            )
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

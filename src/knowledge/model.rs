@@ -97,6 +97,33 @@ impl fmt::Display for Location {
     }
 }
 
+/// `text` with every character that could break or reorder a line of output escaped as in
+/// Rust (`\n`, `\u{85}`): control characters, Unicode line and paragraph separators and bidi
+/// controls. A file name or id holding a newline then cannot forge a `file:line:` line of its
+/// own. Everything else, backslashes included, is left as written, so names stay readable.
+pub fn escape_controls(text: &str) -> String {
+    let breaks = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+                    | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.contains(breaks) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if breaks(c) {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// One article the fact base is built from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -343,5 +370,30 @@ impl Knowledge {
             .cloned()
             .collect();
         diff
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_controls_escapes_only_what_can_break_or_reorder_a_line() {
+        let cases = [
+            ("visa.toml", "visa.toml"),
+            ("a b\\c.toml", "a b\\c.toml"),
+            ("қытай 签证.toml", "қытай 签证.toml"),
+            ("evil\nx.toml:1: forged", "evil\\nx.toml:1: forged"),
+            ("cr\r tab\t nul\0", "cr\\r tab\\t nul\\0"),
+            (
+                "nel\u{85} ls\u{2028} ps\u{2029}",
+                "nel\\u{85} ls\\u{2028} ps\\u{2029}",
+            ),
+            ("esc\u{1b}[31m", "esc\\u{1b}[31m"),
+            ("bidi\u{202e}lmot", "bidi\\u{202e}lmot"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(escape_controls(text), expected, "{text:?}");
+        }
     }
 }
