@@ -62,13 +62,25 @@ pub(crate) enum ReadError {
     #[error("cannot read: {0}")]
     Io(io::Error),
     #[error("invalid UTF-8: save the file as UTF-8")]
-    Utf8 { line: usize },
+    Utf8 {
+        line: usize,
+        /// The text as far as it can be read, to see which ids the file would define.
+        lossy: String,
+    },
 }
 
 impl ReadError {
     pub(crate) fn line(&self) -> Option<usize> {
         match self {
-            ReadError::Utf8 { line } => Some(*line),
+            ReadError::Utf8 { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// What can be seen of the file's text despite the error.
+    pub(crate) fn lossy_text(&self) -> Option<&str> {
+        match self {
+            ReadError::Utf8 { lossy, .. } => Some(lossy),
             _ => None,
         }
     }
@@ -168,7 +180,10 @@ fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
         let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        ReadError::Utf8 { line }
+        ReadError::Utf8 {
+            line,
+            lossy: String::from_utf8_lossy(bytes).into_owned(),
+        }
     })
 }
 
