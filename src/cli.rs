@@ -40,7 +40,8 @@ enum Command {
         /// The asker's interface language (en, ru, kk, zh), a hint for language detection
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
         lang: Option<Lang>,
-        /// The question; several words are joined
+        /// The question; several words are joined. A question that starts with '-' goes
+        /// after `--`, which ends the options: kzcn-bot ask -- "-1 visa"
         question: Vec<String>,
     },
     /// Ask questions one after another
@@ -156,11 +157,11 @@ fn load(dir: &Path) -> Option<Engine> {
             } else {
                 eprintln!(
                     "error: knowledge directory {} has {} problems:",
-                    dir.display(),
+                    shown(dir),
                     problems.len()
                 );
                 problems.iter().for_each(|p| eprintln!("{p}"));
-                eprintln!("run `kzcn-bot check {}` after fixing them", dir.display());
+                eprintln!("run `kzcn-bot check {}` after fixing them", shown(dir));
             }
             None
         }
@@ -226,7 +227,7 @@ fn check(dir: &Path) -> ExitCode {
         Ok(knowledge) if !knowledge.warnings.is_empty() => {
             knowledge.warnings.iter().for_each(|w| eprintln!("{w}"));
             let n = knowledge.warnings.len();
-            eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", dir.display(), if n == 1 { "" } else { "s" });
+            eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", shown(dir), if n == 1 { "" } else { "s" });
             ExitCode::FAILURE
         }
         Ok(knowledge) => {
@@ -238,7 +239,7 @@ fn check(dir: &Path) -> ExitCode {
             let knowledge = engine.knowledge();
             println!(
                 "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
-                dir.display(),
+                shown(dir),
                 knowledge.files,
                 knowledge.sources.len(),
                 knowledge.topics.len(),
@@ -251,11 +252,16 @@ fn check(dir: &Path) -> ExitCode {
     }
 }
 
+/// A directory name as printed: control characters escaped, so it cannot break a line.
+fn shown(dir: &Path) -> String {
+    knowledge::escape_controls(&dir.display().to_string())
+}
+
 /// Prints each problem, then their count; `check` fails.
 fn report_problems(dir: &Path, problems: &[String]) -> ExitCode {
     problems.iter().for_each(|p| eprintln!("{p}"));
     let n = problems.len();
     let plural = if n == 1 { "" } else { "s" };
-    eprintln!("{}: {n} problem{plural} found", dir.display());
+    eprintln!("{}: {n} problem{plural} found", shown(dir));
     ExitCode::FAILURE
 }

@@ -24,7 +24,9 @@ struct JsonAnswer<'a> {
     suggestions: &'a [Suggestion],
 }
 
-/// The JSON line for an answer (no trailing newline).
+/// The JSON line for an answer (no trailing newline). U+0085, U+2028 and U+2029 are escaped
+/// (`\u2028`): JSON allows them raw in strings, but readers that split on every Unicode line
+/// break (JavaScript before ES2019, Python's `splitlines`) would cut the object apart.
 pub fn to_json_line(answer: &Answer) -> String {
     let json = JsonAnswer {
         question: &answer.question,
@@ -35,7 +37,25 @@ pub fn to_json_line(answer: &Answer) -> String {
         sources: &answer.sources,
         suggestions: &answer.suggestions,
     };
-    serde_json::to_string(&json).expect("answers always serialise")
+    escape_line_breaks(serde_json::to_string(&json).expect("answers always serialise"))
+}
+
+/// Escapes the line breaks `serde_json` leaves raw. They can only occur inside strings, where
+/// `\uXXXX` means the same character, so the value read back is unchanged.
+fn escape_line_breaks(json: String) -> String {
+    const BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+    if !json.contains(BREAKS) {
+        return json;
+    }
+    let mut escaped = String::with_capacity(json.len() + 12);
+    for c in json.chars() {
+        if BREAKS.contains(&c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
 }
 
 /// Reads one line into `buf` (without its line ending), keeping at most `MAX_LINE_BYTES`.

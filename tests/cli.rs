@@ -1,6 +1,6 @@
 //! The command-line front, run as a real process.
 
-use crate::util::{fixture, knowledge_dir, run, run_with, stderr, stdout};
+use crate::util::{fixture, knowledge_dir, run, run_with, split_every_line_break, stderr, stdout};
 
 const JSON_FIELDS: [&str; 7] = [
     "question",
@@ -183,6 +183,7 @@ fn check_lists_missing_translations_with_file_and_line() {
     for expected in [
         "base.toml:14: intent \"visa-days\": missing or empty Russian translation (title.ru)",
         "base.toml:22: fact \"visa-30\": missing or empty Kazakh translation (text.kk)",
+        "base.toml:9: topic \"travel\": missing or empty Chinese translation (title.zh)",
         "missing or empty Chinese translation (text.zh)",
         "the bot still runs",
     ] {
@@ -204,4 +205,74 @@ fn ask_json_reports_the_language_of_each_question() {
         })
         .collect();
     assert_eq!(langs, ["en", "ru", "kk", "zh"]);
+}
+
+#[test]
+fn ask_json_escapes_unicode_line_breaks_so_each_object_is_one_line_for_every_reader() {
+    let questions = [
+        "visa\u{2028}days",
+        "trade\u{2029}2022",
+        "next\u{85}line",
+        "all three \u{2028}\u{2029}\u{85} and a backslash \\\u{2028}",
+        "\u{b}\u{c}\u{1c}\u{1d}\u{1e} vertical tab, form feed, separators",
+    ];
+    let input = questions.join("\n");
+    let output = run(&["ask", "--json"], input.as_bytes());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines = split_every_line_break(&text);
+    assert_eq!(lines.len(), questions.len(), "{text}");
+    for (line, question) in lines.iter().zip(questions) {
+        let value: serde_json::Value = serde_json::from_str(line).expect("one JSON object");
+        assert_eq!(value["question"], question, "escaping keeps the value");
+    }
+    assert!(text.contains("visa\\u2028days"), "{text}");
+}
+
+#[test]
+fn ask_takes_a_question_that_starts_with_a_dash_after_double_dash() {
+    let output = run(&["ask", "--json", "--", "-1 visa"], b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(value["question"], "-1 visa");
+    let output = run(&["ask", "--", "-1", "visa"], b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let help = stdout(&run(&["ask", "--help"], b""));
+    assert!(help.contains("kzcn-bot ask -- \"-1 visa\""), "{help}");
+}
+
+#[test]
+fn ask_json_reads_invalid_utf8_lossily_and_loses_no_line_after_it() {
+    // Each case is one input line: bytes in, the question the JSON line reports.
+    let cases: [(&[u8], &str); 6] = [
+        (b"bad \xff byte", "bad \u{FFFD} byte"),
+        (b"cut \xd0", "cut \u{FFFD}"),
+        (b"\xe2\x80", "\u{FFFD}"),
+        (b"lone \x80 continuation", "lone \u{FFFD} continuation"),
+        (b"nul \x00 byte", "nul \u{0} byte"),
+        (b"trade 2022", "trade 2022"),
+    ];
+    let mut input = Vec::new();
+    for (bytes, _) in &cases {
+        input.extend_from_slice(bytes);
+        input.push(b'\n');
+    }
+    let output = run(&["ask", "--json"], &input);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        cases.len(),
+        "one JSON line per input line:\n{text}"
+    );
+    for (line, (_, question)) in lines.iter().zip(cases) {
+        let value: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        assert_eq!(value["question"], question);
+    }
+    let last: serde_json::Value = serde_json::from_str(lines[5]).unwrap();
+    assert_eq!(
+        last["intent"], "trade-figures",
+        "the line after bad ones is answered"
+    );
 }

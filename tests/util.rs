@@ -2,10 +2,12 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::Duration;
 
+use kzcn_bot::knowledge::{load_dir, Knowledge, LoadError};
 use kzcn_bot::Engine;
 
 pub fn root() -> PathBuf {
@@ -124,14 +126,40 @@ pub fn stderr(output: &Output) -> String {
 
 /// A fresh copy of the real knowledge directory, for tests that edit it.
 pub fn knowledge_copy(name: &str) -> PathBuf {
+    copy_dir(&knowledge_dir(), name)
+}
+
+/// A fresh copy of the files in `from` (not recursive) in a temporary directory of its own.
+pub fn copy_dir(from: &Path, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kzcn-bot-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    for entry in std::fs::read_dir(knowledge_dir()).expect("knowledge dir") {
+    for entry in std::fs::read_dir(from).expect("directory to copy") {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
     }
     dir
+}
+
+/// The problems loading `dir` reports, each as printed. Panics if it loads, or if loading takes
+/// more than 10 s: a fault must never make the loader hang.
+pub fn load_problems(dir: &Path) -> Vec<String> {
+    match load_within_10s(dir) {
+        Ok(_) => panic!("{} loaded, but a problem was expected", dir.display()),
+        Err(error) => error.problems(),
+    }
+}
+
+/// Loads `dir` on a thread of its own, failing the test if that takes more than 10 s.
+pub fn load_within_10s(dir: &Path) -> Result<Knowledge, LoadError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let path = dir.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = sender.send(load_dir(&path));
+    });
+    receiver
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("loading {} did not finish in 10 s", dir.display()))
 }
 
 /// The values of the numbers in `text`, as written in `lang`, scaled by the unit that follows
@@ -242,4 +270,15 @@ impl Tally {
             total => self.right as f64 / total as f64,
         }
     }
+}
+
+/// Splits `text` as the most eager readers do (Python's `splitlines`, JavaScript before
+/// ES2019): on every Unicode line break, not only `\n`.
+pub fn split_every_line_break(text: &str) -> Vec<&str> {
+    text.split([
+        '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ])
+    .filter(|line| !line.is_empty())
+    .collect()
 }

@@ -1,17 +1,24 @@
-//! The only code that reads knowledge files. It reads every `*.toml` in a directory, checks it
-//! all, and returns either a `Knowledge` or every problem found, each as `file:line: message`,
-//! so an editor can fix a whole batch at once.
+//! Turns the knowledge files of a directory into a `Knowledge`, or into every problem found,
+//! each as `file:line: message`, so an editor can fix a whole batch at once. The files are
+//! listed and read by `files`, the only code that touches them.
+//!
+//! Problems come in three stages, listed in this order: files that cannot be read or parsed,
+//! items that are wrong in themselves (a duplicate id, an empty answer), and references that
+//! do not resolve (an unknown source, a dangling related link). A reference to a missing id is
+//! one problem however often it is named, and it is left out, with a count, when a file that
+//! could not be read may define that id: the cause comes first, not a page of consequences.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::files;
 use super::model::{
-    Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang, Source, Topic, REQUIRED_MESSAGES,
+    escape_controls, placeholders, Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang,
+    Source, Topic, MESSAGES,
 };
 use super::period::Period;
 
@@ -21,13 +28,29 @@ pub struct Problem {
     pub file: PathBuf,
     pub line: Option<usize>,
     pub message: String,
+    pub stage: Stage,
+}
+
+/// Which kind of problem, in the order they are listed: causes before their consequences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// A file that cannot be read or parsed.
+    File,
+    /// An item wrong in itself: a duplicate id, a bad date, an empty text.
+    Item,
+    /// A reference that does not resolve, or a message the code needs that is missing.
+    Link,
 }
 
 impl fmt::Display for Problem {
+    /// The file name and message are printed with control characters escaped: a name that
+    /// holds a newline cannot forge a `file:line:` line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = escape_controls(&self.file.display().to_string());
+        let message = escape_controls(&self.message);
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
+            Some(line) => write!(f, "{file}:{line}: {message}"),
+            None => write!(f, "{file}: {message}"),
         }
     }
 }
@@ -35,14 +58,14 @@ impl fmt::Display for Problem {
 /// Why a knowledge directory could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("knowledge directory {} not found", .0.display())]
+    #[error("knowledge directory {} not found", shown(.0))]
     NotFound(PathBuf),
-    #[error("cannot read knowledge directory {}: {source}", .path.display())]
+    #[error("cannot read knowledge directory {}: {source}", shown(.path))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("knowledge directory {} holds no .toml files", .0.display())]
+    #[error("knowledge directory {} holds no .toml files", shown(.0))]
     Empty(PathBuf),
     #[error("{}", problems_text(.0))]
     Invalid(Vec<Problem>),
@@ -56,6 +79,10 @@ impl LoadError {
             other => vec![other.to_string()],
         }
     }
+}
+
+fn shown(path: &Path) -> String {
+    escape_controls(&path.display().to_string())
 }
 
 fn problems_text(problems: &[Problem]) -> String {
@@ -83,7 +110,7 @@ struct RawFile {
 struct RawMessage {
     id: String,
     #[serde(default)]
-    text: PerLang<String>,
+    text: PerLang<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -121,9 +148,9 @@ struct RawIntent {
     #[serde(default)]
     title: PerLang<String>,
     #[serde(default)]
-    keywords: PerLang<Vec<String>>,
+    keywords: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
-    examples: PerLang<Vec<String>>,
+    examples: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,
     #[serde(default)]
@@ -147,15 +174,15 @@ struct RawFact {
 #[serde(deny_unknown_fields)]
 struct RawLexicon {
     #[serde(default)]
-    stopwords: PerLang<Vec<String>>,
+    stopwords: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
-    synonyms: PerLang<Vec<Vec<String>>>,
+    synonyms: PerLang<Vec<Spanned<Vec<String>>>>,
     #[serde(default)]
-    latest: PerLang<Vec<String>>,
+    latest: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
-    outside: PerLang<Vec<String>>,
+    outside: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
-    places: Vec<String>,
+    places: Vec<Spanned<String>>,
 }
 
 /// A parsed file with what is needed to turn byte offsets into line numbers.
@@ -187,80 +214,222 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// A reference to an id that is not defined, kept apart until every file has been seen.
+struct Missing {
+    kind: &'static str,
+    id: String,
+    problem: Problem,
+}
+
 /// Collects problems as the checks find them.
 #[derive(Default)]
-struct Report(Vec<Problem>);
+struct Report {
+    problems: Vec<Problem>,
+    missing: Vec<Missing>,
+    /// Messages the code sends that no file defines: one problem for all of them.
+    missing_messages: Vec<&'static str>,
+}
 
 impl Report {
     fn add(&mut self, at: &Location, message: impl Into<String>) {
-        self.0.push(Problem {
-            file: at.file.clone(),
-            line: Some(at.line),
-            message: message.into(),
-        });
+        self.add_file(&at.file, Some(at.line), Stage::Item, message);
     }
 
-    fn add_file(&mut self, file: &Path, line: Option<usize>, message: impl Into<String>) {
-        self.0.push(Problem {
+    fn add_file(
+        &mut self,
+        file: &Path,
+        line: Option<usize>,
+        stage: Stage,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
             file: file.to_path_buf(),
             line,
             message: message.into(),
+            stage,
         });
+    }
+
+    /// A reference to the `kind` with `id`, which is not defined.
+    fn missing(
+        &mut self,
+        kind: &'static str,
+        id: &str,
+        file: &Path,
+        line: Option<usize>,
+        message: String,
+    ) {
+        self.missing.push(Missing {
+            kind,
+            id: id.to_owned(),
+            problem: Problem {
+                file: file.to_path_buf(),
+                line,
+                message,
+                stage: Stage::Link,
+            },
+        });
+    }
+
+    fn is_empty(&self) -> bool {
+        self.problems.is_empty() && self.missing.is_empty() && self.missing_messages.is_empty()
+    }
+
+    /// Every problem, causes first: each missing id once, with the other places that name it,
+    /// unless a file that could not be read may define it.
+    fn finish(mut self, dir: &Path, unread: &Unread) -> Vec<Problem> {
+        let mut groups: Vec<(&'static str, String, Vec<Problem>)> = Vec::new();
+        let messages = std::mem::take(&mut self.missing_messages);
+        let (explained, messages): (Vec<&str>, Vec<&str>) =
+            messages.into_iter().partition(|id| unread.may_define(id));
+        let mut explained = explained.len();
+        if let Some(problem) = missing_messages(dir, &messages) {
+            self.problems.push(problem);
+        }
+        for missing in std::mem::take(&mut self.missing) {
+            if unread.may_define(&missing.id) {
+                explained += 1;
+                continue;
+            }
+            match groups
+                .iter_mut()
+                .find(|(kind, id, _)| *kind == missing.kind && *id == missing.id)
+            {
+                Some((_, _, places)) => places.push(missing.problem),
+                None => groups.push((missing.kind, missing.id, vec![missing.problem])),
+            }
+        }
+        self.problems.extend(
+            groups
+                .into_iter()
+                .map(|(_, _, places)| merge_places(places)),
+        );
+        if explained > 0 {
+            let plural = if explained == 1 { "" } else { "s" };
+            self.add_file(
+                dir,
+                None,
+                Stage::Link,
+                format!(
+                    "{explained} reference{plural} to undefined ids not listed: \
+                     the files above that could not be read may define them"
+                ),
+            );
+        }
+        let mut problems = self.problems;
+        problems.sort_by(|a, b| (a.stage, &a.file, a.line).cmp(&(b.stage, &b.file, b.line)));
+        problems
     }
 }
 
-/// Loads and checks every `*.toml` file in `dir` (not recursive), in name order.
+/// One problem for all the messages the code sends that are missing, if any.
+fn missing_messages(dir: &Path, ids: &[&str]) -> Option<Problem> {
+    let message = match ids {
+        [] => return None,
+        [id] => format!("message \"{id}\" is missing (add a [[message]] with this id)"),
+        ids => {
+            let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+            format!(
+                "{} messages the bot sends are missing: {} (add a [[message]] with each id)",
+                ids.len(),
+                quoted.join(", ")
+            )
+        }
+    };
+    Some(Problem {
+        file: dir.to_path_buf(),
+        line: None,
+        message,
+        stage: Stage::Link,
+    })
+}
+
+/// The places naming one missing id, as one problem at the first of them.
+fn merge_places(mut places: Vec<Problem>) -> Problem {
+    const SHOWN: usize = 5;
+    places.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let mut first = places.remove(0);
+    if places.is_empty() {
+        return first;
+    }
+    let mut others: Vec<String> = places
+        .iter()
+        .take(SHOWN)
+        .map(|p| match p.line {
+            Some(line) => format!("{}:{line}", p.file.display()),
+            None => p.file.display().to_string(),
+        })
+        .collect();
+    if places.len() > SHOWN {
+        others.push(format!("{} more", places.len() - SHOWN));
+    }
+    first.message = format!("{} (also named at {})", first.message, others.join(", "));
+    first
+}
+
+/// What is known of the files that could not be read or parsed.
+#[derive(Default)]
+struct Unread {
+    /// A file whose text could not be seen at all: it may define any id.
+    blind: bool,
+    /// The texts of the files that could be seen but not parsed.
+    texts: Vec<String>,
+}
+
+impl Unread {
+    /// Whether an unreadable file may define `id`: it cannot be seen, or its text holds the id
+    /// as a quoted string.
+    fn may_define(&self, id: &str) -> bool {
+        let (double, single) = (format!("\"{id}\""), format!("'{id}'"));
+        self.blind
+            || self
+                .texts
+                .iter()
+                .any(|text| text.contains(&double) || text.contains(&single))
+    }
+}
+
+/// Loads and checks every knowledge file in `dir` (not recursive), in name order: the names
+/// ending in `.toml` that are not hidden, editor or backup files (see `files`).
 pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
     if !dir.exists() {
         return Err(LoadError::NotFound(dir.to_path_buf()));
     }
-    let io = |source| LoadError::Io {
+    let paths = files::list(dir).map_err(|source| LoadError::Io {
         path: dir.to_path_buf(),
         source,
-    };
-    let mut paths = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
-            paths.push(path);
-        }
-    }
-    paths.sort();
+    })?;
     if paths.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
     }
+    load_files(dir, &paths)
+}
 
+/// Loads and checks the listed files of `dir`; a file that cannot be read is a problem.
+fn load_files(dir: &Path, paths: &[PathBuf]) -> Result<Knowledge, LoadError> {
     let mut report = Report::default();
-    let mut parsed = Vec::new();
-    for path in &paths {
-        if let Some(file) = parse_file(path, &mut report) {
-            parsed.push(file);
-        }
-    }
-    let knowledge = build(&parsed, paths.len(), &mut report);
-    if report.0.is_empty() {
+    let mut unread = Unread::default();
+    let parsed: Vec<Parsed> = paths
+        .iter()
+        .filter_map(|path| parse_file(path, &mut report, &mut unread))
+        .collect();
+    let knowledge = build(dir, &parsed, paths.len(), &mut report);
+    let problems = report.finish(dir, &unread);
+    if problems.is_empty() {
         return Ok(knowledge);
     }
-    let mut problems = report.0;
-    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Err(LoadError::Invalid(problems))
 }
 
-fn parse_file(path: &Path, report: &mut Report) -> Option<Parsed> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            report.add_file(path, None, format!("cannot read: {error}"));
-            return None;
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+fn parse_file(path: &Path, report: &mut Report, unread: &mut Unread) -> Option<Parsed> {
+    let text = match files::read(path) {
         Ok(text) => text,
         Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let bytes = error.as_bytes();
-            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            report.add_file(path, Some(line), "invalid UTF-8: save the file as UTF-8");
+            report.add_file(path, error.line(), Stage::File, error.to_string());
+            match error.lossy_text() {
+                Some(text) => unread.texts.push(text.to_owned()),
+                None => unread.blind = true,
+            }
             return None;
         }
     };
@@ -273,7 +442,8 @@ fn parse_file(path: &Path, report: &mut Report) -> Option<Parsed> {
         Err(error) => {
             let line = error.span().map(|span| line_of(&text, span.start));
             let message = error.message().trim().replace('\n', " ");
-            report.add_file(path, line, format!("cannot parse: {message}"));
+            report.add_file(path, line, Stage::File, format!("cannot parse: {message}"));
+            unread.texts.push(text);
             None
         }
     }
@@ -306,58 +476,92 @@ fn blank(text: Option<&String>) -> bool {
     text.is_none_or(|text| text.trim().is_empty())
 }
 
-fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge {
+fn build(dir: &Path, files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge {
     let mut knowledge = Knowledge {
         files: file_count,
         ..Knowledge::default()
     };
+    add_sources(&mut knowledge, files, report);
+    // Intents come before topics: a topic names its overview intent.
+    let pending = add_intents(&mut knowledge, files, report);
+    add_topics(&mut knowledge, files, report);
+    link_intents(&mut knowledge, &pending, report);
+    add_lexicon(&mut knowledge, files, report);
+    let message_places = add_messages(&mut knowledge, files, report);
+    let mut translations = Report::default();
+    check_translations(&knowledge, &message_places, &mut translations);
+    knowledge.warnings = translations
+        .finish(dir, &Unread::default())
+        .iter()
+        .map(Problem::to_string)
+        .collect();
+    if knowledge.sources.is_empty() && report.is_empty() {
+        report.add_file(dir, None, Stage::Item, "no [[source]] defined");
+    }
+    if knowledge.intents.is_empty() && report.is_empty() {
+        report.add_file(dir, None, Stage::Item, "no [[intent]] defined");
+    }
+    knowledge
+}
 
-    let mut source_ids = Ids::default();
+fn add_sources(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) {
+    let mut ids = Ids::default();
     for file in files {
         for spanned in &file.raw.source {
             let at = file.at(spanned);
             let raw = spanned.get_ref();
-            if !source_ids.claim("source", &raw.id, &at, report) {
-                continue;
+            if ids.claim("source", &raw.id, &at, report) {
+                knowledge.sources.push(source_from(file, raw, &at, report));
             }
-            if raw.outlet.trim().is_empty() || raw.title.trim().is_empty() {
-                report.add(
-                    &at,
-                    format!("source \"{}\" needs an outlet and a title", raw.id),
-                );
-            }
-            // A source with a bad date is still registered, so facts citing it do not each
-            // report it as unknown; the load fails on the date problem alone.
-            let date = Period::parse(raw.date.get_ref()).unwrap_or_else(|error| {
-                report.add(
-                    &file.at(&raw.date),
-                    format!("source \"{}\": {error}", raw.id),
-                );
-                Period::parse("2000").expect("a valid placeholder")
-            });
-            knowledge.sources.push(Source {
-                id: raw.id.clone(),
-                outlet: raw.outlet.trim().to_owned(),
-                title: raw.title.trim().to_owned(),
-                title_given: raw.title_given,
-                date,
-                date_text: raw.date.get_ref().trim().to_owned(),
-                date_inferred: raw.date_inferred,
-                date_note: raw.date_note.clone(),
-            });
         }
     }
-    let source_index: HashMap<&str, usize> = knowledge
+}
+
+fn source_from(file: &Parsed, raw: &RawSource, at: &Location, report: &mut Report) -> Source {
+    if raw.outlet.trim().is_empty() || raw.title.trim().is_empty() {
+        report.add(
+            at,
+            format!("source \"{}\" needs an outlet and a title", raw.id),
+        );
+    }
+    // A source with a bad date is still registered, so facts citing it do not each report it
+    // as unknown; the load fails on the date problem alone.
+    let date = Period::parse(raw.date.get_ref()).unwrap_or_else(|error| {
+        report.add(
+            &file.at(&raw.date),
+            format!("source \"{}\": {error}", raw.id),
+        );
+        Period::parse("2000").expect("a valid placeholder")
+    });
+    Source {
+        id: raw.id.clone(),
+        outlet: raw.outlet.trim().to_owned(),
+        title: raw.title.trim().to_owned(),
+        title_given: raw.title_given,
+        date,
+        date_text: raw.date.get_ref().trim().to_owned(),
+        date_inferred: raw.date_inferred,
+        date_note: raw.date_note.clone(),
+    }
+}
+
+/// An intent waiting for its topic and related links, which need every intent and topic.
+type Pending<'a> = (usize, &'a Parsed, &'a RawIntent);
+
+fn add_intents<'a>(
+    knowledge: &mut Knowledge,
+    files: &'a [Parsed],
+    report: &mut Report,
+) -> Vec<Pending<'a>> {
+    let source_index: HashMap<String, usize> = knowledge
         .sources
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
+        .map(|(i, s)| (s.id.clone(), i))
         .collect();
-
-    // Intents come before topics: a topic names its overview intent.
     let mut intent_ids = Ids::default();
     let mut fact_ids = Ids::default();
-    let mut pending = Vec::new(); // (intent index, file, raw) for the second pass over links
+    let mut pending = Vec::new();
     for file in files {
         for spanned in &file.raw.intent {
             let at = file.at(spanned);
@@ -365,95 +569,25 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
             if !intent_ids.claim("intent", &raw.id, &at, report) {
                 continue;
             }
-            if blank(raw.title.en.as_ref()) {
-                report.add(
-                    &at,
-                    format!("intent \"{}\" has no English title (title.en)", raw.id),
-                );
-            }
-            let phrasings = raw
-                .keywords
-                .en
+            check_intent(file, raw, &at, report);
+            let facts = raw
+                .fact
                 .iter()
-                .flatten()
-                .chain(raw.examples.en.iter().flatten());
-            if phrasings.filter(|p| !p.trim().is_empty()).count() == 0 {
-                report.add(
-                    &at,
-                    format!("intent \"{}\" has no English keywords or examples, so no question can reach it", raw.id),
-                );
-            }
-            if raw.fact.is_empty() {
-                report.add(
-                    &at,
-                    format!(
-                        "intent \"{}\" has no facts: its answer would be empty",
-                        raw.id
-                    ),
-                );
-            }
-            let mut facts = Vec::new();
-            for spanned_fact in &raw.fact {
-                let fact_at = file.at(spanned_fact);
-                let fact = spanned_fact.get_ref();
-                if !fact_ids.claim("fact", &fact.id, &fact_at, report) {
-                    continue;
-                }
-                if blank(fact.text.en.as_ref()) {
-                    report.add(
-                        &fact_at,
-                        format!("fact \"{}\" has an empty answer (text.en)", fact.id),
-                    );
-                }
-                if fact.sources.is_empty() {
-                    report.add(&fact_at, format!("fact \"{}\" cites no source", fact.id));
-                }
-                let mut sources = Vec::new();
-                for source in &fact.sources {
-                    match source_index.get(source.get_ref().as_str()) {
-                        Some(&index) => sources.push(index),
-                        None => report.add(
-                            &file.at(source),
-                            format!(
-                                "fact \"{}\" cites unknown source \"{}\"",
-                                fact.id,
-                                source.get_ref()
-                            ),
-                        ),
-                    }
-                }
-                let period = match &fact.period {
-                    None if raw.series => {
-                        report.add(
-                            &fact_at,
-                            format!("fact \"{}\" is in a series but has no period", fact.id),
-                        );
-                        None
-                    }
-                    None => None,
-                    Some(period) => match Period::parse(period.get_ref()) {
-                        Ok(parsed) => Some(parsed),
-                        Err(error) => {
-                            report.add(&file.at(period), format!("fact \"{}\": {error}", fact.id));
-                            None
-                        }
-                    },
-                };
-                facts.push(Fact {
-                    id: fact.id.clone(),
-                    text: trimmed(&fact.text),
-                    sources,
-                    period,
-                    location: fact_at,
-                });
-            }
+                .filter_map(|fact| {
+                    let fact_at = file.at(fact);
+                    let fact = fact.get_ref();
+                    fact_ids
+                        .claim("fact", &fact.id, &fact_at, report)
+                        .then(|| fact_from(file, raw, fact, fact_at, &source_index, report))
+                })
+                .collect();
             pending.push((knowledge.intents.len(), file, raw));
             knowledge.intents.push(Intent {
                 id: raw.id.clone(),
                 topic: 0,
                 title: trimmed(&raw.title),
-                keywords: raw.keywords.clone(),
-                examples: raw.examples.clone(),
+                keywords: unspanned(&raw.keywords),
+                examples: unspanned(&raw.examples),
                 related: Vec::new(),
                 facts,
                 series: raw.series,
@@ -461,19 +595,125 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
             });
         }
     }
-    let intent_index: HashMap<String, usize> = knowledge
-        .intents
-        .iter()
-        .enumerate()
-        .map(|(i, intent)| (intent.id.clone(), i))
-        .collect();
+    pending
+}
 
-    let mut topic_ids = Ids::default();
+/// What an intent needs in itself: an English title, English phrasings a question can match,
+/// no empty keyword or example, and facts.
+fn check_intent(file: &Parsed, raw: &RawIntent, at: &Location, report: &mut Report) {
+    let id = &raw.id;
+    if blank(raw.title.en.as_ref()) {
+        report.add(
+            at,
+            format!("intent \"{id}\" has no English title (title.en)"),
+        );
+    }
+    let english = raw.keywords.en.iter().chain(&raw.examples.en).flatten();
+    if english.filter(|p| !p.get_ref().trim().is_empty()).count() == 0 {
+        report.add(
+            at,
+            format!(
+                "intent \"{id}\" has no English keywords or examples, so no question can reach it"
+            ),
+        );
+    }
+    for (field, lists) in [("keywords", &raw.keywords), ("examples", &raw.examples)] {
+        check_phrasings(file, id, field, lists, at, report);
+    }
+    if raw.fact.is_empty() {
+        report.add(
+            at,
+            format!("intent \"{id}\" has no facts: its answer would be empty"),
+        );
+    }
+}
+
+/// An empty keyword or example is a slip (a stray comma, a deleted phrase), and so is an
+/// English list written out empty. An empty list in another language is a missing
+/// translation, which `check_translations` reports without stopping the bot.
+fn check_phrasings(
+    file: &Parsed,
+    id: &str,
+    field: &str,
+    lists: &PerLang<Vec<Spanned<String>>>,
+    at: &Location,
+    report: &mut Report,
+) {
+    if lists.en.as_ref().is_some_and(Vec::is_empty) {
+        report.add(
+            at,
+            format!("intent \"{id}\" has an empty {field}.en: add {field} or remove the line"),
+        );
+    }
+    for (lang, list) in lists.iter() {
+        for entry in list.iter().filter(|e| e.get_ref().trim().is_empty()) {
+            report.add(
+                &file.at(entry),
+                format!("intent \"{id}\" has an empty entry in {field}.{lang}"),
+            );
+        }
+    }
+}
+
+fn fact_from(
+    file: &Parsed,
+    intent: &RawIntent,
+    raw: &RawFact,
+    at: Location,
+    source_index: &HashMap<String, usize>,
+    report: &mut Report,
+) -> Fact {
+    let id = &raw.id;
+    if blank(raw.text.en.as_ref()) {
+        report.add(&at, format!("fact \"{id}\" has an empty answer (text.en)"));
+    }
+    if raw.sources.is_empty() {
+        report.add(&at, format!("fact \"{id}\" cites no source"));
+    }
+    let mut sources = Vec::new();
+    for source in &raw.sources {
+        let name = source.get_ref();
+        match source_index.get(name) {
+            Some(&index) => sources.push(index),
+            None => report.missing(
+                "source",
+                name,
+                &file.path,
+                Some(file.line(source.span().start)),
+                format!("fact \"{id}\" cites unknown source \"{name}\""),
+            ),
+        }
+    }
+    let period = match &raw.period {
+        None if intent.series => {
+            report.add(
+                &at,
+                format!("fact \"{id}\" is in a series but has no period"),
+            );
+            None
+        }
+        None => None,
+        Some(period) => Period::parse(period.get_ref())
+            .map_err(|error| report.add(&file.at(period), format!("fact \"{id}\": {error}")))
+            .ok(),
+    };
+    Fact {
+        id: raw.id.clone(),
+        text: trimmed(&raw.text),
+        sources,
+        period,
+        location: at,
+    }
+}
+
+fn add_topics(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) {
+    let intent_index: HashMap<String, usize> = intent_index(knowledge);
+    let mut ids = Ids::default();
     for file in files {
         for spanned in &file.raw.topic {
             let at = file.at(spanned);
             let raw = spanned.get_ref();
-            if !topic_ids.claim("topic", &raw.id, &at, report) {
+            if !ids.claim("topic", &raw.id, &at, report) {
                 continue;
             }
             if blank(raw.title.en.as_ref()) {
@@ -482,183 +722,381 @@ fn build(files: &[Parsed], file_count: usize, report: &mut Report) -> Knowledge 
                     format!("topic \"{}\" has no English title (title.en)", raw.id),
                 );
             }
-            let Some(&intent) = intent_index.get(raw.intent.get_ref()) else {
-                report.add(
-                    &file.at(&raw.intent),
-                    format!(
-                        "topic \"{}\" names unknown intent \"{}\"",
-                        raw.id,
-                        raw.intent.get_ref()
-                    ),
-                );
-                continue;
-            };
+            let name = raw.intent.get_ref();
+            // A topic whose intent is unknown is still registered (the load fails on that
+            // alone), so its intents do not each report it as an unknown topic.
+            let intent = intent_index.get(name).copied().unwrap_or_else(|| {
+                let message = format!("topic \"{}\" names unknown intent \"{name}\"", raw.id);
+                let line = file.line(raw.intent.span().start);
+                report.missing("intent", name, &file.path, Some(line), message);
+                0
+            });
             knowledge.topics.push(Topic {
                 id: raw.id.clone(),
                 title: trimmed(&raw.title),
                 intent,
             });
+            knowledge.topic_places.push(at);
         }
     }
-    let topic_index: HashMap<&str, usize> = knowledge
+}
+
+fn intent_index(knowledge: &Knowledge) -> HashMap<String, usize> {
+    knowledge
+        .intents
+        .iter()
+        .enumerate()
+        .map(|(i, intent)| (intent.id.clone(), i))
+        .collect()
+}
+
+/// Resolves each intent's topic and related links, now that all of them are known.
+fn link_intents(knowledge: &mut Knowledge, pending: &[Pending], report: &mut Report) {
+    let intent_index = intent_index(knowledge);
+    let topic_index: HashMap<String, usize> = knowledge
         .topics
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
+        .map(|(i, t)| (t.id.clone(), i))
         .collect();
-
-    for (index, file, raw) in pending {
-        match topic_index.get(raw.topic.get_ref().as_str()) {
+    for &(index, file, raw) in pending {
+        let topic = raw.topic.get_ref();
+        match topic_index.get(topic) {
             Some(&topic) => knowledge.intents[index].topic = topic,
-            None => report.add(
-                &file.at(&raw.topic),
-                format!(
-                    "intent \"{}\" names unknown topic \"{}\"",
-                    raw.id,
-                    raw.topic.get_ref()
-                ),
+            None => report.missing(
+                "topic",
+                topic,
+                &file.path,
+                Some(file.line(raw.topic.span().start)),
+                format!("intent \"{}\" names unknown topic \"{topic}\"", raw.id),
             ),
         }
         for link in &raw.related {
-            match intent_index.get(link.get_ref()) {
+            let name = link.get_ref();
+            match intent_index.get(name) {
                 Some(&target) if target == index => report.add(
                     &file.at(link),
                     format!("intent \"{}\" lists itself as related", raw.id),
                 ),
                 Some(&target) => knowledge.intents[index].related.push(target),
-                None => report.add(
-                    &file.at(link),
+                None => report.missing(
+                    "intent",
+                    name,
+                    &file.path,
+                    Some(file.line(link.span().start)),
                     format!(
-                        "intent \"{}\" has a dangling related link \"{}\"",
-                        raw.id,
-                        link.get_ref()
+                        "intent \"{}\" has a dangling related link \"{name}\"",
+                        raw.id
                     ),
                 ),
             }
         }
     }
+}
 
+fn add_lexicon(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) {
     for file in files {
         if let Some(lexicon) = &file.raw.lexicon {
+            check_lexicon(file, lexicon, report);
+            check_places(knowledge, file, lexicon, report);
             merge_lexicon(&mut knowledge.lexicon, lexicon);
         }
     }
+}
 
-    let mut message_ids = Ids::default();
-    let mut message_places = Vec::new();
+/// Empty words match nothing or everything, and a synonym group needs two words to say
+/// anything: each is a mistake an editor wants pointed out.
+fn check_lexicon(file: &Parsed, raw: &RawLexicon, report: &mut Report) {
+    for (field, lists) in [
+        ("stopwords", &raw.stopwords),
+        ("latest", &raw.latest),
+        ("outside", &raw.outside),
+    ] {
+        for (lang, list) in lists.iter() {
+            for word in list.iter().filter(|w| w.get_ref().trim().is_empty()) {
+                report.add(
+                    &file.at(word),
+                    format!("lexicon: empty word in {field}.{lang}"),
+                );
+            }
+        }
+    }
+    for (lang, groups) in raw.synonyms.iter() {
+        for group in groups {
+            let words = group.get_ref();
+            let filled = words.iter().filter(|w| !w.trim().is_empty()).count();
+            let problem = if words.is_empty() {
+                "an empty synonym group"
+            } else if filled < words.len() {
+                "a synonym group with an empty word"
+            } else if filled < 2 {
+                "a synonym group of one word, which has nothing to be a synonym of"
+            } else {
+                continue;
+            };
+            report.add(
+                &file.at(group),
+                format!("lexicon: {problem} in synonyms.{lang}"),
+            );
+        }
+    }
+}
+
+/// A place no fact names would make "where" look answerable where it is not, or is a typo.
+fn check_places(knowledge: &Knowledge, file: &Parsed, raw: &RawLexicon, report: &mut Report) {
+    let named = |place: &str| {
+        knowledge
+            .intents
+            .iter()
+            .flat_map(|intent| &intent.facts)
+            .any(|fact| fact.text.text(Lang::En).contains(place))
+    };
+    for place in raw.places.iter().filter(|p| !named(p.get_ref())) {
+        report.add(
+            &file.at(place),
+            format!(
+                "lexicon: place {:?} is named in no fact's English text",
+                place.get_ref()
+            ),
+        );
+    }
+}
+
+/// Registers every message, checks its templates, and reports the messages the code sends
+/// that are missing. Returns where each message is defined.
+fn add_messages(
+    knowledge: &mut Knowledge,
+    files: &[Parsed],
+    report: &mut Report,
+) -> Vec<(String, Location)> {
+    let mut ids = Ids::default();
+    let mut places = Vec::new();
     for file in files {
         for spanned in &file.raw.message {
             let at = file.at(spanned);
             let raw = spanned.get_ref();
-            if !message_ids.claim("message", &raw.id, &at, report) {
+            if !ids.claim("message", &raw.id, &at, report) {
                 continue;
             }
-            if blank(raw.text.en.as_ref()) {
+            check_message(file, raw, &at, report);
+            let text = unspanned_text(&raw.text);
+            knowledge.messages.insert(raw.id.clone(), trimmed(&text));
+            places.push((raw.id.clone(), at));
+        }
+    }
+    for (id, _) in MESSAGES {
+        if !knowledge.messages.contains_key(*id) {
+            report.missing_messages.push(id);
+        }
+    }
+    places
+}
+
+/// A message must be one the code sends, have English text, and use only the placeholders the
+/// code fills for it: anything else is sent to users as a raw `{…}`.
+fn check_message(file: &Parsed, raw: &RawMessage, at: &Location, report: &mut Report) {
+    let id = &raw.id;
+    if raw
+        .text
+        .en
+        .as_ref()
+        .is_none_or(|t| t.get_ref().trim().is_empty())
+    {
+        report.add(
+            at,
+            format!("message \"{id}\" has no English text (text.en)"),
+        );
+    }
+    let Some(allowed) = placeholders(id) else {
+        report.add(
+            at,
+            format!("message \"{id}\" is not one the bot sends: check the id"),
+        );
+        return;
+    };
+    for (lang, text) in raw.text.iter() {
+        let what = format!("message \"{id}\" (text.{lang})");
+        check_template(&what, text.get_ref(), allowed, &file.at(text), report);
+    }
+}
+
+/// Reports an unclosed brace in `template`, or each placeholder not in `allowed`.
+fn check_template(
+    what: &str,
+    template: &str,
+    allowed: &[&str],
+    at: &Location,
+    report: &mut Report,
+) {
+    match template_names(template) {
+        Err(brace) => report.add(
+            at,
+            format!(
+                "{what}: the brace at \"{}\" is never closed",
+                excerpt(template, brace)
+            ),
+        ),
+        Ok(names) => {
+            for name in names.iter().filter(|name| !allowed.contains(name)) {
+                let fills = fills(allowed);
                 report.add(
-                    &at,
-                    format!("message \"{}\" has no English text (text.en)", raw.id),
+                    at,
+                    format!("{what}: uses {{{name}}}, which the bot never fills ({fills})"),
                 );
             }
-            knowledge
-                .messages
-                .insert(raw.id.clone(), trimmed(&raw.text));
-            message_places.push((raw.id.clone(), at));
         }
     }
-    for id in REQUIRED_MESSAGES {
-        if !knowledge.messages.contains_key(*id) {
-            let dir = files_dir(files);
-            report.add_file(
-                Path::new(&dir),
-                None,
-                format!("message \"{id}\" is missing (add a [[message]] with this id)"),
-            );
-        }
-    }
-    let mut translations = Report::default();
-    check_translations(&knowledge, &message_places, &mut translations);
-    translations
-        .0
-        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    knowledge.warnings = translations.0.iter().map(Problem::to_string).collect();
+}
 
-    if knowledge.sources.is_empty() && report.0.is_empty() {
-        report.add_file(Path::new(&files_dir(files)), None, "no [[source]] defined");
+/// The `{name}` placeholders of a template, in order, or the byte offset of a `{` that is not
+/// closed before the next `{` or the end.
+pub(crate) fn template_names(template: &str) -> Result<Vec<&str>, usize> {
+    let mut names = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = template[rest..].find('{').map(|i| rest + i) {
+        let after = &template[open + 1..];
+        match after.find(['{', '}']) {
+            Some(close) if after[close..].starts_with('}') => {
+                names.push(&after[..close]);
+                rest = open + 1 + close + 1;
+            }
+            _ => return Err(open),
+        }
     }
-    if knowledge.intents.is_empty() && report.0.is_empty() {
-        report.add_file(Path::new(&files_dir(files)), None, "no [[intent]] defined");
+    Ok(names)
+}
+
+/// A few characters of `text` from byte `at`, to show where a problem is in a long message.
+fn excerpt(text: &str, at: usize) -> String {
+    let tail: String = text[at..].chars().take(20).collect();
+    tail.replace('\n', " ")
+}
+
+fn fills(allowed: &[&str]) -> String {
+    if allowed.is_empty() {
+        return "it fills none".to_owned();
     }
-    knowledge
+    let names: Vec<String> = allowed.iter().map(|name| format!("{{{name}}}")).collect();
+    format!("it fills {}", names.join(", "))
 }
 
 /// Every text a user may read must exist in every language: reports each missing or empty
-/// translation where the item is defined.
+/// translation where the item is defined, and each message translation that drops or adds a
+/// placeholder of the English text.
 fn check_translations(knowledge: &Knowledge, messages: &[(String, Location)], report: &mut Report) {
-    const NAMES: [(Lang, &str); 3] = [
-        (Lang::Ru, "Russian"),
-        (Lang::Kk, "Kazakh"),
-        (Lang::Zh, "Chinese"),
-    ];
-    let mut missing = |at: &Location, what: &str, field: &str, lang: Lang, name: &str| {
-        report.add(
-            at,
-            format!("{what}: missing or empty {name} translation ({field}.{lang})"),
-        );
-    };
     for intent in &knowledge.intents {
-        let what = format!("intent \"{}\"", intent.id);
-        for (lang, name) in NAMES {
-            if blank(intent.title.get(lang)) {
-                missing(&intent.location, &what, "title", lang, name);
-            }
-            if intent
-                .keywords
-                .get(lang)
-                .is_none_or(|k| k.iter().all(|k| k.trim().is_empty()))
-            {
-                missing(&intent.location, &what, "keywords", lang, name);
-            }
-            if intent
-                .examples
-                .get(lang)
-                .is_none_or(|e| e.iter().all(|e| e.trim().is_empty()))
-            {
-                missing(&intent.location, &what, "examples", lang, name);
-            }
-            for fact in &intent.facts {
-                if blank(fact.text.get(lang)) {
-                    missing(
-                        &fact.location,
-                        &format!("fact \"{}\"", fact.id),
-                        "text",
-                        lang,
-                        name,
-                    );
-                }
-            }
-        }
+        check_intent_translations(intent, report);
     }
     for (topic, at) in knowledge.topics.iter().zip(&knowledge.topic_places) {
-        for (lang, name) in NAMES {
+        for (lang, name) in TRANSLATIONS {
             if blank(topic.title.get(lang)) {
-                missing(at, &format!("topic \"{}\"", topic.id), "title", lang, name);
+                missing_translation(
+                    report,
+                    at,
+                    &format!("topic \"{}\"", topic.id),
+                    "title",
+                    lang,
+                    name,
+                );
             }
         }
     }
     for (id, at) in messages {
-        for (lang, name) in NAMES {
-            if blank(knowledge.messages.get(id).and_then(|m| m.get(lang))) {
-                missing(at, &format!("message \"{id}\""), "text", lang, name);
+        let Some(text) = knowledge.messages.get(id) else {
+            continue;
+        };
+        for (lang, name) in TRANSLATIONS {
+            if blank(text.get(lang)) {
+                missing_translation(report, at, &format!("message \"{id}\""), "text", lang, name);
+            } else {
+                check_same_placeholders(id, text, lang, name, at, report);
             }
         }
     }
 }
 
-fn files_dir(files: &[Parsed]) -> String {
-    files
-        .first()
-        .and_then(|file| file.path.parent())
-        .map_or_else(|| ".".to_owned(), |dir| dir.display().to_string())
+/// The languages besides English that every text must be translated into.
+const TRANSLATIONS: [(Lang, &str); 3] = [
+    (Lang::Ru, "Russian"),
+    (Lang::Kk, "Kazakh"),
+    (Lang::Zh, "Chinese"),
+];
+
+fn missing_translation(
+    report: &mut Report,
+    at: &Location,
+    what: &str,
+    field: &str,
+    lang: Lang,
+    name: &str,
+) {
+    report.add(
+        at,
+        format!("{what}: missing or empty {name} translation ({field}.{lang})"),
+    );
+}
+
+fn check_intent_translations(intent: &Intent, report: &mut Report) {
+    let what = format!("intent \"{}\"", intent.id);
+    let empty =
+        |list: Option<&Vec<String>>| list.is_none_or(|l| l.iter().all(|e| e.trim().is_empty()));
+    for (lang, name) in TRANSLATIONS {
+        let at = &intent.location;
+        if blank(intent.title.get(lang)) {
+            missing_translation(report, at, &what, "title", lang, name);
+        }
+        if empty(intent.keywords.get(lang)) {
+            missing_translation(report, at, &what, "keywords", lang, name);
+        }
+        if empty(intent.examples.get(lang)) {
+            missing_translation(report, at, &what, "examples", lang, name);
+        }
+        for fact in &intent.facts {
+            if blank(fact.text.get(lang)) {
+                let fact_what = format!("fact \"{}\"", fact.id);
+                missing_translation(report, &fact.location, &fact_what, "text", lang, name);
+            }
+        }
+    }
+}
+
+/// A translation that drops `{count}` leaves the reader without the value; one that adds a
+/// placeholder English lacks is likely a typo the template check lets through.
+fn check_same_placeholders(
+    id: &str,
+    text: &PerLang<String>,
+    lang: Lang,
+    name: &str,
+    at: &Location,
+    report: &mut Report,
+) {
+    let names = |lang: Lang| -> Vec<&str> {
+        let mut names = text
+            .get(lang)
+            .map(|t| template_names(t).unwrap_or_default())
+            .unwrap_or_default();
+        names.sort_unstable();
+        names.dedup();
+        names
+    };
+    let (english, translated) = (names(Lang::En), names(lang));
+    if english != translated {
+        let list = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| format!("{{{n}}}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (translated, english) = (list(&translated), list(&english));
+        report.add(
+            at,
+            format!(
+                "message \"{id}\": the {name} text (text.{lang}) has placeholders \
+                 [{translated}], the English one [{english}]"
+            ),
+        );
+    }
 }
 
 fn trimmed(text: &PerLang<String>) -> PerLang<String> {
@@ -671,14 +1109,41 @@ fn trimmed(text: &PerLang<String>) -> PerLang<String> {
     }
 }
 
-fn merge_lexicon(into: &mut Lexicon, raw: &RawLexicon) {
-    for lang in Lang::ALL {
-        extend(&mut into.stopwords, &raw.stopwords, lang);
-        extend(&mut into.synonyms, &raw.synonyms, lang);
-        extend(&mut into.latest, &raw.latest, lang);
-        extend(&mut into.outside, &raw.outside, lang);
+fn unspanned_text(text: &PerLang<Spanned<String>>) -> PerLang<String> {
+    let plain = |value: &Option<Spanned<String>>| value.as_ref().map(|v| v.get_ref().clone());
+    PerLang {
+        en: plain(&text.en),
+        ru: plain(&text.ru),
+        kk: plain(&text.kk),
+        zh: plain(&text.zh),
     }
-    into.places.extend(raw.places.iter().cloned());
+}
+
+fn unspanned<T: Clone>(lists: &PerLang<Vec<Spanned<T>>>) -> PerLang<Vec<T>> {
+    let plain = |value: &Option<Vec<Spanned<T>>>| {
+        value
+            .as_ref()
+            .map(|list| list.iter().map(|v| v.get_ref().clone()).collect())
+    };
+    PerLang {
+        en: plain(&lists.en),
+        ru: plain(&lists.ru),
+        kk: plain(&lists.kk),
+        zh: plain(&lists.zh),
+    }
+}
+
+fn merge_lexicon(into: &mut Lexicon, raw: &RawLexicon) {
+    let (stopwords, synonyms) = (unspanned(&raw.stopwords), unspanned(&raw.synonyms));
+    let (latest, outside) = (unspanned(&raw.latest), unspanned(&raw.outside));
+    for lang in Lang::ALL {
+        extend(&mut into.stopwords, &stopwords, lang);
+        extend(&mut into.synonyms, &synonyms, lang);
+        extend(&mut into.latest, &latest, lang);
+        extend(&mut into.outside, &outside, lang);
+    }
+    into.places
+        .extend(raw.places.iter().map(|p| p.get_ref().clone()));
 }
 
 fn extend<T: Clone>(into: &mut PerLang<Vec<T>>, from: &PerLang<Vec<T>>, lang: Lang) {
@@ -691,4 +1156,52 @@ fn extend<T: Clone>(into: &mut PerLang<Vec<T>>, from: &PerLang<Vec<T>>, lang: La
     };
     slot.get_or_insert_with(Vec::new)
         .extend(values.iter().cloned());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_are_read_and_unclosed_braces_found() {
+        let cases: [(&str, Result<Vec<&str>, usize>); 7] = [
+            ("no placeholder", Ok(vec![])),
+            ("{a} and {b}", Ok(vec!["a", "b"])),
+            ("{}", Ok(vec![""])),
+            ("{ a }", Ok(vec![" a "])),
+            ("text {a", Err(5)),
+            ("{a {b}", Err(0)),
+            ("a } alone", Ok(vec![])),
+        ];
+        for (template, expected) in cases {
+            assert_eq!(template_names(template), expected, "{template:?}");
+        }
+    }
+
+    /// A file can go between the directory listing and its reading (an editor saving by
+    /// rename, a deploy replacing the directory): it is a problem, not a silent skip.
+    #[test]
+    fn a_file_removed_after_listing_is_reported() {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        let dir = std::env::temp_dir().join(format!("kzcn-loader-removed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["base.toml", "messages.toml"] {
+            std::fs::copy(from.join(name), dir.join(name)).unwrap();
+        }
+        let paths = files::list(&dir).unwrap();
+        std::fs::remove_file(dir.join("base.toml")).unwrap();
+        let Err(LoadError::Invalid(problems)) = load_files(&dir, &paths) else {
+            panic!("a removed file must fail the load");
+        };
+        let first = problems[0].to_string();
+        assert_eq!(
+            first,
+            format!(
+                "{}: was removed after the directory was listed",
+                dir.join("base.toml").display()
+            )
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -1,15 +1,20 @@
 //! The fact base: what the bot knows and where each piece comes from.
 //!
-//! `model` holds the validated, read-only form the rest of the crate sees; `loader` is the only
-//! code that touches knowledge files, and it turns them into that form or into a list of
-//! `file:line: problem` lines; `period` parses and compares the dates facts and sources carry.
+//! `model` holds the validated, read-only form the rest of the crate sees; `files` is the only
+//! code that touches knowledge files (listing a directory, reading each file with its faults
+//! reported); `loader` turns what it reads into that form or into a list of
+//! `file:line: problem` lines, causes first; `period` parses and compares the dates facts and
+//! sources carry.
 
+mod files;
 mod loader;
 mod model;
 mod period;
 
-pub use loader::{load_dir, LoadError, Problem};
+pub use files::MAX_FILE_BYTES;
+pub use loader::{load_dir, LoadError, Problem, Stage};
 pub use model::{
-    fill, Diff, Fact, Intent, Knowledge, Lang, Lexicon, PerLang, Source, Topic, REQUIRED_MESSAGES,
+    escape_controls, fill, placeholders, Diff, Fact, Intent, Knowledge, Lang, Lexicon, PerLang,
+    Source, Topic, MESSAGES,
 };
 pub use period::{Date, Period};

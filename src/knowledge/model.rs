@@ -47,13 +47,25 @@ impl fmt::Display for Lang {
 }
 
 /// One value per language; English is the one every item must have.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PerLang<T> {
     pub en: Option<T>,
     pub ru: Option<T>,
     pub kk: Option<T>,
     pub zh: Option<T>,
+}
+
+// By hand: derived, it would ask `T: Default`, which the loader's spanned values lack.
+impl<T> Default for PerLang<T> {
+    fn default() -> Self {
+        PerLang {
+            en: None,
+            ru: None,
+            kk: None,
+            zh: None,
+        }
+    }
 }
 
 impl<T> PerLang<T> {
@@ -93,8 +105,36 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)
+        let file = escape_controls(&self.file.display().to_string());
+        write!(f, "{file}:{}", self.line)
     }
+}
+
+/// `text` with every character that could break or reorder a line of output escaped as in
+/// Rust (`\n`, `\u{85}`): control characters, Unicode line and paragraph separators and bidi
+/// controls. A file name or id holding a newline then cannot forge a `file:line:` line of its
+/// own. Everything else, backslashes included, is left as written, so names stay readable.
+pub fn escape_controls(text: &str) -> String {
+    let breaks = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+                    | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.contains(breaks) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if breaks(c) {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// One article the fact base is built from.
@@ -193,60 +233,72 @@ pub struct Lexicon {
     pub places: Vec<String>,
 }
 
-/// The messages the code sends; the loader refuses a fact base that lacks one in English.
-pub const REQUIRED_MESSAGES: &[&str] = &[
-    "unknown",
-    "did_you_mean",
-    "no_period",
-    "not_stated",
-    "value_figure",
-    "value_date",
-    "value_place",
-    "claim_right",
-    "claim_wrong",
-    "compare_higher",
-    "part_unknown",
-    "help",
-    "example_question",
-    "too_long",
-    "source",
-    "sources",
-    "date_inferred",
-    "untitled",
-    "unknown_command",
-    "only_text",
-    "how_to_ask",
-    "how_to_ask_group",
-    "welcome",
-    "pick_topic",
-    "topics_header",
-    "sources_header",
-    "about",
-    "reload_refused",
-    "reload_ok",
-    "reload_no_change",
-    "reload_changes",
-    "reload_failed",
-    "topic_missing",
-    "lang_set",
-    "lang_usage",
-    "lang_admins_only",
-    "cmd_header",
-    "cmd_start",
-    "cmd_help",
-    "cmd_ask",
-    "cmd_visa",
-    "cmd_trade",
-    "cmd_tourism",
-    "cmd_border",
-    "cmd_energy",
-    "cmd_leaders",
-    "cmd_topics",
-    "cmd_sources",
-    "cmd_about",
-    "cmd_lang",
-    "cmd_reload",
+/// Every message the code sends, with the `{name}` values the code fills it with. One table:
+/// the loader refuses a fact base that lacks one of these in English or whose text uses a
+/// placeholder not listed here (it would be sent raw), and a test holds the table to the code's
+/// own `fill` calls.
+pub const MESSAGES: &[(&str, &[&str])] = &[
+    ("unknown", &["topics"]),
+    ("did_you_mean", &[]),
+    ("no_period", &["title", "years", "periods"]),
+    ("not_stated", &["what", "title"]),
+    ("value_figure", &[]),
+    ("value_date", &[]),
+    ("value_place", &[]),
+    ("claim_right", &[]),
+    ("claim_wrong", &[]),
+    ("compare_higher", &["higher", "lower"]),
+    ("part_unknown", &["part"]),
+    ("help", &["example", "topics"]),
+    ("example_question", &[]),
+    ("too_long", &["count", "max"]),
+    ("source", &[]),
+    ("sources", &[]),
+    ("date_inferred", &[]),
+    ("untitled", &[]),
+    ("unknown_command", &[]),
+    ("only_text", &[]),
+    ("how_to_ask", &[]),
+    ("how_to_ask_group", &["ask", "mention"]),
+    ("welcome", &[]),
+    ("pick_topic", &[]),
+    ("topics_header", &[]),
+    ("sources_header", &[]),
+    ("about", &["facts", "sources"]),
+    ("reload_refused", &[]),
+    ("reload_ok", &["ms", "facts", "intents", "change"]),
+    ("reload_no_change", &[]),
+    ("reload_changes", &["added", "removed", "changed"]),
+    ("reload_failed", &[]),
+    ("topic_missing", &[]),
+    ("lang_set", &[]),
+    ("lang_usage", &[]),
+    ("lang_admins_only", &[]),
+    ("cmd_header", &[]),
+    ("cmd_start", &[]),
+    ("cmd_help", &[]),
+    ("cmd_ask", &[]),
+    ("cmd_visa", &[]),
+    ("cmd_trade", &[]),
+    ("cmd_tourism", &[]),
+    ("cmd_border", &[]),
+    ("cmd_energy", &[]),
+    ("cmd_leaders", &[]),
+    ("cmd_topics", &[]),
+    ("cmd_sources", &[]),
+    ("cmd_about", &[]),
+    ("cmd_lang", &[]),
+    ("cmd_reload", &[]),
 ];
+
+/// The placeholders the code fills in message `id`, or `None` for a message the code never
+/// sends.
+pub fn placeholders(id: &str) -> Option<&'static [&'static str]> {
+    MESSAGES
+        .iter()
+        .find(|(known, _)| *known == id)
+        .map(|(_, names)| *names)
+}
 
 /// Fills `{name}` placeholders in a message.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -347,5 +399,30 @@ impl Knowledge {
             .cloned()
             .collect();
         diff
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_controls_escapes_only_what_can_break_or_reorder_a_line() {
+        let cases = [
+            ("visa.toml", "visa.toml"),
+            ("a b\\c.toml", "a b\\c.toml"),
+            ("қытай 签证.toml", "қытай 签证.toml"),
+            ("evil\nx.toml:1: forged", "evil\\nx.toml:1: forged"),
+            ("cr\r tab\t nul\0", "cr\\r tab\\t nul\\0"),
+            (
+                "nel\u{85} ls\u{2028} ps\u{2029}",
+                "nel\\u{85} ls\\u{2028} ps\\u{2029}",
+            ),
+            ("esc\u{1b}[31m", "esc\\u{1b}[31m"),
+            ("bidi\u{202e}lmot", "bidi\\u{202e}lmot"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(escape_controls(text), expected, "{text:?}");
+        }
     }
 }

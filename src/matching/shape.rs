@@ -1274,7 +1274,7 @@ mod tests {
             ("听说中国游客增长了12倍，对吗？", Lang::Zh, Some(&[12.0])),
             ("游客增长了十二倍，是真的吗", Lang::Zh, Some(&[12.0])),
             ("看新闻说中国车占了23%，真的假的", Lang::Zh, Some(&[23.0])),
-            ("пишут, что туристов 126 тысяч", Lang::Ru, Some(&[126000.0])),
+            ("пишут, что туристов 126 тысяч", Lang::Ru, Some(&[126.0])),
             ("When did the visa-free regime start?", Lang::En, None),
         ];
         for (text, lang, numbers) in cases {
