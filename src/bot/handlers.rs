@@ -14,6 +14,7 @@ use teloxide::types::{
 };
 use tracing::{info, warn};
 
+use super::pool::Panicked;
 use super::render::{self, escape};
 use super::send::{retrying, send_pieces};
 use super::state::BotState;
@@ -167,14 +168,24 @@ async fn on_question(
         .and_then(|r| r.from.as_ref())
         .is_some_and(|user| user.id == me.id);
     let previous = state.follow_up(chat, replying, msg.chat.is_private());
-    let answer = engine.answer_after(
-        text,
-        interface(msg.from.as_ref()),
-        state.chat_language(chat),
-        previous.as_ref(),
-    );
+    let (hint, pinned) = (interface(msg.from.as_ref()), state.chat_language(chat));
+    let answered = state
+        .answer_with(Arc::clone(&engine), text.to_owned(), move |engine, text| {
+            engine.answer_after(text, hint, pinned, previous.as_ref())
+        })
+        .await;
+    let Ok(answer) = answered else {
+        return apologise(&bot, &msg, &state, &engine).await;
+    };
     state.remember(chat, answer.follow_up.clone());
     send_answer(&bot, &msg, &answer).await
+}
+
+/// The reply when the engine failed on a question: the user learns it was not their fault,
+/// and the chat goes on working.
+async fn apologise(bot: &TgBot, msg: &Message, state: &BotState, engine: &Engine) -> HandlerResult {
+    let html = said(engine, "answer_failed", ui_lang(state, msg), &[]);
+    send_html(bot, msg, html, None).await
 }
 
 async fn on_not_text(bot: TgBot, msg: Message, state: Arc<BotState>) -> HandlerResult {
@@ -242,8 +253,16 @@ async fn on_command(
             send_html(&bot, &msg, how_to_ask(&engine, &me, lang), None).await
         }
         Command::Ask(question) => {
-            let answer = engine.answer_as(&question, interface(msg.from.as_ref()), pinned);
-            send_answer(&bot, &msg, &answer).await
+            let hint = interface(msg.from.as_ref());
+            let answered = state
+                .answer_with(Arc::clone(&engine), question, move |engine, question| {
+                    engine.answer_as(question, hint, pinned)
+                })
+                .await;
+            match answered {
+                Ok(answer) => send_answer(&bot, &msg, &answer).await,
+                Err(Panicked) => apologise(&bot, &msg, &state, &engine).await,
+            }
         }
         Command::Topics => {
             let titles: Vec<String> = engine
@@ -444,11 +463,21 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
     let engine = state.engine();
     let hint = interface(Some(&query.from));
-    let answers = if query.query.trim().is_empty() {
-        engine.topic_answers(hint.unwrap_or_default())
-    } else {
-        engine.top_answers(&query.query, hint, INLINE_RESULTS)
-    };
+    let answered = state
+        .answer_with(
+            Arc::clone(&engine),
+            query.query.clone(),
+            move |engine, text| {
+                if text.trim().is_empty() {
+                    engine.topic_answers(hint.unwrap_or_default())
+                } else {
+                    engine.top_answers(text, hint, INLINE_RESULTS)
+                }
+            },
+        )
+        .await;
+    // After a failed engine call the user sees no results, and may type on.
+    let answers = answered.unwrap_or_default();
     let results: Vec<InlineQueryResult> = answers
         .iter()
         .take(INLINE_RESULTS)

@@ -1,15 +1,19 @@
 //! The Telegram front: a thin shell over `Engine::answer`.
 //!
 //! `commands` is the command enum (its docs are `/help`); `schema` routes updates to the
-//! `handlers`, which snapshot the knowledge base, call the engine, `render` the answer as HTML
-//! and `send` it (with retries, and plain text when HTML is refused). `state` holds the shared
-//! engine, swapped atomically on `/reload` or SIGHUP. `run` starts it all and stops it cleanly.
+//! `handlers`, which snapshot the knowledge base, call the engine on the `pool` (off the async
+//! threads, a panic caught), `render` the answer as HTML and `send` it (with retries, and plain
+//! text when HTML is refused). `state` holds the shared engine, swapped atomically on `/reload`
+//! or SIGHUP. `run` starts it all and stops it cleanly.
 
 mod commands;
 mod handlers;
+mod pool;
 pub mod render;
 mod send;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -46,6 +50,21 @@ pub async fn run(
     engine: Engine,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let state = BotState::new(
+        engine,
+        config.knowledge_dir.clone(),
+        config.admins.clone(),
+        config.data_dir.clone(),
+    );
+    serve(config, state, shutdown).await
+}
+
+/// `run` with the state already built (tests build one of their own).
+pub(crate) async fn serve(
+    config: ServeConfig,
+    state: BotState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     // Start waiting for the stop signal at once, so a signal during start-up is not missed.
     let (stop_sender, stopping) = tokio::sync::watch::channel(false);
@@ -67,14 +86,8 @@ pub async fn run(
         )
     })?;
     info!(username = %me.username(), "connected to Telegram");
-    register_commands(&bot, &engine, &redactor).await;
-
-    let state = Arc::new(BotState::new(
-        engine,
-        config.knowledge_dir.clone(),
-        config.admins.clone(),
-        config.data_dir.clone(),
-    ));
+    let state = Arc::new(state);
+    register_commands(&bot, &state.engine(), &redactor).await;
     spawn_reload_on_sighup(Arc::clone(&state));
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
+use super::pool::{Panicked, Pool};
 use crate::answer::{Engine, FollowUp};
 use crate::knowledge::{Diff, Lang, LoadError};
 
@@ -28,6 +29,11 @@ pub struct BotState {
     /// in memory only, for at most `MAX_FOLLOW_UPS` chats. A std mutex, never held across
     /// `.await`.
     follow_ups: Mutex<HashMap<i64, (FollowUp, Instant)>>,
+    /// Where engine calls run: off the async threads, a few at once.
+    pool: Pool,
+    /// Tests only: runs before each engine call with the question, to make it panic or slow.
+    #[cfg(test)]
+    fault: Option<fn(&str)>,
 }
 
 /// How long a private chat's last answer can be followed up without replying to it.
@@ -84,7 +90,51 @@ impl BotState {
             languages: Mutex::new(languages),
             data_dir,
             follow_ups: Mutex::new(HashMap::new()),
+            pool: Pool::new(),
+            #[cfg(test)]
+            fault: None,
         }
+    }
+
+    /// Tests only: a state whose engine calls first pass the question to `fault`, which may
+    /// panic or sleep like a broken or slow engine would.
+    #[cfg(test)]
+    pub(crate) fn with_fault(
+        engine: Engine,
+        admins: BTreeSet<u64>,
+        data_dir: PathBuf,
+        fault: fn(&str),
+    ) -> BotState {
+        let knowledge_dir = PathBuf::from(crate::config::DEFAULT_KNOWLEDGE_DIR);
+        BotState {
+            fault: Some(fault),
+            ..BotState::new(engine, knowledge_dir, admins, data_dir)
+        }
+    }
+
+    /// Answers `question` with `call` on the `engine` snapshot, off the async threads, so a
+    /// slow answer holds up no other chat; a panic in it is logged and becomes `Panicked`.
+    pub(crate) async fn answer_with<T, F>(
+        &self,
+        engine: Arc<Engine>,
+        question: String,
+        call: F,
+    ) -> Result<T, Panicked>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine, &str) -> T + Send + 'static,
+    {
+        #[cfg(test)]
+        let fault = self.fault;
+        self.pool
+            .run(move || {
+                #[cfg(test)]
+                if let Some(fault) = fault {
+                    fault(&question);
+                }
+                call(&engine, &question)
+            })
+            .await
     }
 
     /// The language pinned for a chat with /lang, if any.

@@ -211,6 +211,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "untitled",
     "unknown_command",
     "only_text",
+    "answer_failed",
     "how_to_ask",
     "how_to_ask_group",
     "welcome",
