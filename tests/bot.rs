@@ -9,7 +9,7 @@ use kzcn_bot::Engine;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use crate::fake_api::{update, FakeApi, Fault, BOT_USERNAME, GROUP_OWNER, TOKEN};
+use crate::fake_api::{update, FakeApi, Fault, ANONYMOUS_ADMIN, BOT_USERNAME, GROUP_OWNER, TOKEN};
 use crate::util::{knowledge_copy, knowledge_dir};
 
 const USER: i64 = 1001;
@@ -49,6 +49,11 @@ fn fresh_data_dir() -> PathBuf {
 }
 
 async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
+    start_bot_with(dir, data, &[]).await
+}
+
+/// A bot with `extra` settings on top of the usual test ones.
+async fn start_bot_with(dir: PathBuf, data: PathBuf, extra: &[(&str, &str)]) -> Running {
     // The bot's own log goes with a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -58,7 +63,14 @@ async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
     let url = api.url();
     let dir_text = dir.display().to_string();
     let data_text = data.display().to_string();
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let vars = move |name: &str| -> Option<String> {
+        if let Some((_, value)) = extra.iter().find(|(k, _)| k == name) {
+            return Some(value.clone());
+        }
         match name {
             "TELOXIDE_TOKEN" => Some(TOKEN.to_owned()),
             "TELOXIDE_API_URL" => Some(url.clone()),
@@ -637,4 +649,79 @@ async fn follow_ups_continue_the_last_answer_of_the_chat() {
     let sent = bot.api.messages_to(GROUP - 10, 1).await;
     assert!(!text(&sent[0]).contains("24.2"), "{}", sent[0]);
     bot.stop().await;
+}
+
+/// Admin commands go by the numeric id of the message's own author, in groups as in private
+/// chats. A forward, a message sent as a channel and one from an anonymous group admin name no
+/// author, so they are refused even when the stand-in's id is listed in ADMIN_IDS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_an_admins_own_message_can_reload() {
+    let admins = format!("{ADMIN},{ANONYMOUS_ADMIN},136817688");
+    let bot = start_bot_with(
+        knowledge_dir(),
+        fresh_data_dir(),
+        &[("ADMIN_IDS", admins.as_str())],
+    )
+    .await;
+    let reload = format!("/reload@{BOT_USERNAME}");
+    bot.api.push(update::group_text(GROUP, ADMIN, 40, &reload));
+    let done = bot.api.messages_to(GROUP, 1).await;
+    assert!(text(&done[0]).contains("Knowledge reloaded"), "{}", done[0]);
+
+    let refused: [(i64, Value); 4] = [
+        // An admin forwarding someone else's command, and a user forwarding an admin's.
+        (
+            ADMIN,
+            update::forwarded(update::private_text(ADMIN, "/reload"), USER),
+        ),
+        (
+            GROUP - 1,
+            update::forwarded(update::group_text(GROUP - 1, USER, 41, &reload), ADMIN),
+        ),
+        (
+            GROUP - 2,
+            update::group_text_as_channel(GROUP - 2, -100_999, 42, &reload),
+        ),
+        (
+            GROUP - 3,
+            update::group_text_as_anonymous_admin(GROUP - 3, 43, &reload),
+        ),
+    ];
+    for (chat, update) in refused {
+        bot.api.push(update.clone());
+        let sent = bot.api.messages_to(chat, 1).await;
+        assert!(
+            text(&sent[0]).contains("only the bot's admins"),
+            "{update}\ngot {}",
+            sent[0]
+        );
+    }
+
+    // Pinning a group's language: its anonymous admins post as the group and may; a channel
+    // may not.
+    bot.api.push(update::group_text_as_anonymous_admin(
+        GROUP - 4,
+        44,
+        "/lang ru",
+    ));
+    assert!(cyrillic_any(text(
+        &bot.api.messages_to(GROUP - 4, 1).await[0]
+    )));
+    bot.api.push(update::group_text_as_channel(
+        GROUP - 5,
+        -100_999,
+        45,
+        "/lang ru",
+    ));
+    let refused = bot.api.messages_to(GROUP - 5, 1).await;
+    assert!(
+        text(&refused[0]).contains("only its admins"),
+        "{}",
+        refused[0]
+    );
+    bot.stop().await;
+}
+
+fn cyrillic_any(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }

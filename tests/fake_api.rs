@@ -23,6 +23,8 @@ pub const BOT_ID: i64 = 123456789;
 pub const BOT_USERNAME: &str = "kzcn_test_bot";
 /// The user `getChatMember` reports as a group's owner; everyone else is a plain member.
 pub const GROUP_OWNER: i64 = 4242;
+/// The stand-in user Telegram names as the sender of an anonymous group admin's message.
+pub const ANONYMOUS_ADMIN: i64 = 1087968824;
 
 /// One recorded API call.
 #[derive(Debug, Clone)]
@@ -386,7 +388,7 @@ async fn get_updates(api: &FakeApi, body: &Value) -> Response {
 pub mod update {
     use serde_json::{json, Value};
 
-    use super::{chat_of, BOT_ID};
+    use super::{chat_of, ANONYMOUS_ADMIN, BOT_ID};
 
     fn user(id: i64) -> Value {
         json!({"id": id, "is_bot": false, "first_name": "User", "language_code": "en"})
@@ -421,6 +423,32 @@ pub mod update {
             "text": "an earlier answer"
         });
         update
+    }
+
+    /// `update` as a forward: the text was first written by `original_author`.
+    pub fn forwarded(mut update: Value, original_author: i64) -> Value {
+        update["message"]["forward_origin"] =
+            json!({"type": "user", "date": 0, "sender_user": user(original_author)});
+        update
+    }
+
+    /// A group message sent on behalf of a channel: Telegram names `Channel_Bot` as `from`.
+    pub fn group_text_as_channel(
+        chat_id: i64,
+        channel_id: i64,
+        message_id: i64,
+        text: &str,
+    ) -> Value {
+        json!({"message": {"message_id": message_id, "date": 0, "chat": chat_of(chat_id),
+            "from": {"id": 136817688, "is_bot": true, "first_name": "Channel", "username": "Channel_Bot"},
+            "sender_chat": {"id": channel_id, "type": "channel", "title": "A channel"}, "text": text}})
+    }
+
+    /// A group message from an anonymous admin: sent as the group, `from` is GroupAnonymousBot.
+    pub fn group_text_as_anonymous_admin(chat_id: i64, message_id: i64, text: &str) -> Value {
+        json!({"message": {"message_id": message_id, "date": 0, "chat": chat_of(chat_id),
+            "from": {"id": ANONYMOUS_ADMIN, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+            "sender_chat": chat_of(chat_id), "text": text}})
     }
 
     pub fn callback(user_id: i64, chat_id: i64, data: &str) -> Value {

@@ -10,7 +10,7 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
     ChatMemberStatus, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle,
-    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode,
+    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode, UserId,
 };
 use tracing::{info, warn};
 
@@ -88,6 +88,19 @@ fn find_mention(text: &str, mention: &str) -> Option<usize> {
             && bytes[at..end].eq_ignore_ascii_case(wanted)
             && !text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
     })
+}
+
+/// The person answerable for a message: its sender, when Telegram vouches for who that is. A
+/// forward carries someone else's words; a message sent as a channel or as an anonymous group
+/// admin (`sender_chat`, with a stand-in bot such as GroupAnonymousBot as `from`) names no
+/// person; and a bot is not one.
+fn author(msg: &Message) -> Option<UserId> {
+    if msg.forward_origin().is_some() || msg.is_automatic_forward() || msg.sender_chat.is_some() {
+        return None;
+    }
+    let user = msg.from.as_ref()?;
+    let stand_in = user.id.is_anonymous() || user.id.is_channel() || user.id.is_telegram();
+    (!user.is_bot && !stand_in).then_some(user.id)
 }
 
 /// The user's interface language, from Telegram.
@@ -334,34 +347,48 @@ async fn set_language(bot: &TgBot, msg: &Message, state: &BotState, code: &str) 
     let Some(lang) = Lang::from_code(code.trim()) else {
         return send_html(bot, msg, said(&engine, "lang_usage", current, &[]), None).await;
     };
-    if !msg.chat.is_private() {
-        let Some(user) = msg.from.as_ref() else {
-            return Ok(());
-        };
-        let member = retrying(|| bot.get_chat_member(msg.chat.id, user.id).send()).await?;
-        if !matches!(
-            member.status(),
-            ChatMemberStatus::Owner | ChatMemberStatus::Administrator
-        ) {
-            return send_html(
-                bot,
-                msg,
-                said(&engine, "lang_admins_only", current, &[]),
-                None,
-            )
-            .await;
-        }
+    if !msg.chat.is_private() && !group_admin(bot, msg).await? {
+        return send_html(
+            bot,
+            msg,
+            said(&engine, "lang_admins_only", current, &[]),
+            None,
+        )
+        .await;
     }
     state.set_chat_language(msg.chat.id.0, lang);
     info!(chat = msg.chat.id.0, %lang, "chat language pinned");
     send_html(bot, msg, said(&engine, "lang_set", lang, &[]), None).await
 }
 
+/// Whether a group message comes from one of the group's admins. Anonymous admins post as the
+/// group itself, which only they can do; anyone else is asked about by numeric id.
+async fn group_admin(bot: &TgBot, msg: &Message) -> Result<bool, teloxide::RequestError> {
+    let as_this_group = msg
+        .sender_chat
+        .as_ref()
+        .is_some_and(|c| c.id == msg.chat.id);
+    if as_this_group && msg.forward_origin().is_none() && !msg.is_automatic_forward() {
+        return Ok(true);
+    }
+    let Some(user) = author(msg) else {
+        return Ok(false);
+    };
+    let member = retrying(|| bot.get_chat_member(msg.chat.id, user).send()).await?;
+    Ok(matches!(
+        member.status(),
+        ChatMemberStatus::Owner | ChatMemberStatus::Administrator
+    ))
+}
+
 async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
     let engine = state.engine();
-    let user = msg.from.as_ref().map(|u| u.id.0);
+    // Only the numeric id of the message's own author counts, in any chat: never a username,
+    // a forward's origin, or a channel or anonymous admin.
+    let user = author(msg).map(|id| id.0);
     if !user.is_some_and(|id| state.is_admin(id)) {
-        warn!(user = ?user, chat = msg.chat.id.0, "refused /reload from a non-admin");
+        let from = msg.from.as_ref().map(|u| u.id.0);
+        warn!(user = ?from, chat = msg.chat.id.0, "refused /reload from someone not an admin");
         return send_html(bot, msg, said(&engine, "reload_refused", lang, &[]), None).await;
     }
     let html = match state.reload().await {
