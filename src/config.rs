@@ -17,6 +17,10 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 /// The tracing filter when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info";
+/// Questions one user may ask a minute, once the burst is spent (`RATE_LIMIT_PER_MINUTE`).
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 20;
+/// Questions one user may ask at once after a quiet spell (`RATE_LIMIT_BURST`).
+pub const DEFAULT_RATE_LIMIT_BURST: u32 = 10;
 
 /// Loads `.env` from the working directory, if there is one; variables already set win.
 pub fn load_dotenv() {
@@ -76,6 +80,14 @@ pub struct Webhook {
     pub secret: String,
 }
 
+/// How much one user may make the bot do: a bucket of `burst` requests that refills at
+/// `per_minute`, so a person asking now and then is never held back and a flood is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
 /// Settings for `kzcn-bot serve`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeConfig {
@@ -85,6 +97,8 @@ pub struct ServeConfig {
     pub api_url: Option<Url>,
     pub webhook: Option<Webhook>,
     pub data_dir: PathBuf,
+    /// `None` when `RATE_LIMIT_PER_MINUTE` is 0: no limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// A setting that is missing or malformed, named so the fix is obvious.
@@ -115,6 +129,12 @@ pub enum ConfigError {
     MissingSecret,
     #[error("WEBHOOK_SECRET may hold only 1–256 characters of A–Z, a–z, 0–9, _ and -")]
     BadSecret,
+    #[error("{name}: \"{value}\" is not a whole number from {min} to 100000")]
+    BadNumber {
+        name: &'static str,
+        value: String,
+        min: u32,
+    },
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -132,6 +152,40 @@ fn parse_url(name: &'static str, value: &str) -> Result<Url, ConfigError> {
         return Err(bad("the scheme must be http or https".to_owned()));
     }
     Ok(url)
+}
+
+/// A whole number setting in `min..=100000`, or `default` when unset.
+fn parse_number(
+    name: &'static str,
+    value: Option<String>,
+    default: u32,
+    min: u32,
+) -> Result<u32, ConfigError> {
+    let Some(value) = non_empty(value) else {
+        return Ok(default);
+    };
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=100_000).contains(n))
+        .ok_or(ConfigError::BadNumber { name, value, min })
+}
+
+/// `RATE_LIMIT_PER_MINUTE` (0 turns the limit off) and `RATE_LIMIT_BURST`.
+fn rate_limit(var: &dyn Fn(&str) -> Option<String>) -> Result<Option<RateLimit>, ConfigError> {
+    let per_minute = parse_number(
+        "RATE_LIMIT_PER_MINUTE",
+        var("RATE_LIMIT_PER_MINUTE"),
+        DEFAULT_RATE_LIMIT_PER_MINUTE,
+        0,
+    )?;
+    let burst = parse_number(
+        "RATE_LIMIT_BURST",
+        var("RATE_LIMIT_BURST"),
+        DEFAULT_RATE_LIMIT_BURST,
+        1,
+    )?;
+    Ok((per_minute > 0).then_some(RateLimit { per_minute, burst }))
 }
 
 impl ServeConfig {
@@ -197,6 +251,7 @@ impl ServeConfig {
             webhook,
             data_dir: non_empty(var("DATA_DIR"))
                 .map_or_else(|| PathBuf::from(DEFAULT_DATA_DIR), PathBuf::from),
+            rate_limit: rate_limit(var)?,
         })
     }
 }
@@ -230,9 +285,18 @@ mod tests {
                 ("WEBHOOK_LISTEN", "127.0.0.1:9000"),
                 ("WEBHOOK_SECRET", "s3cret_-X"),
                 ("DATA_DIR", "/var/lib/kzcn"),
+                ("RATE_LIMIT_PER_MINUTE", "6"),
+                ("RATE_LIMIT_BURST", "2"),
             ]),
         )
         .expect("valid");
+        assert_eq!(
+            config.rate_limit,
+            Some(RateLimit {
+                per_minute: 6,
+                burst: 2
+            })
+        );
         assert_eq!(config.admins, BTreeSet::from([7, 42]));
         assert_eq!(config.knowledge_dir, PathBuf::from("/srv/knowledge"));
         assert_eq!(config.api_url.unwrap().as_str(), "http://127.0.0.1:8081/");
@@ -256,11 +320,38 @@ mod tests {
         assert!(config.admins.is_empty() && config.webhook.is_none() && config.api_url.is_none());
         assert_eq!(config.knowledge_dir, PathBuf::from("kb"));
         assert_eq!(config.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(
+            config.rate_limit,
+            Some(RateLimit {
+                per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+                burst: DEFAULT_RATE_LIMIT_BURST
+            })
+        );
+        let unlimited =
+            ServeConfig::from_vars(None, &vars(&[TOKEN, ("RATE_LIMIT_PER_MINUTE", "0")]))
+                .expect("valid");
+        assert_eq!(unlimited.rate_limit, None, "0 turns the limit off");
     }
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 7] = [
+        let cases: [(&[(&str, &str)], ConfigError); 9] = [
+            (
+                &[TOKEN, ("RATE_LIMIT_PER_MINUTE", "lots")],
+                ConfigError::BadNumber {
+                    name: "RATE_LIMIT_PER_MINUTE",
+                    value: "lots".into(),
+                    min: 0,
+                },
+            ),
+            (
+                &[TOKEN, ("RATE_LIMIT_BURST", "0")],
+                ConfigError::BadNumber {
+                    name: "RATE_LIMIT_BURST",
+                    value: "0".into(),
+                    min: 1,
+                },
+            ),
             (&[], ConfigError::MissingToken),
             (
                 &[("TELOXIDE_TOKEN", "not a token")],

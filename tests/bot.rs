@@ -725,3 +725,59 @@ async fn only_an_admins_own_message_can_reload() {
 fn cyrillic_any(text: &str) -> bool {
     text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
+
+const NOTICE: &str = "faster than I can answer";
+const TIGHT_LIMIT: [(&str, &str); 2] = [("RATE_LIMIT_PER_MINUTE", "1"), ("RATE_LIMIT_BURST", "3")];
+
+/// One user flooding the bot gets a few answers, one polite notice, then silence; others are
+/// answered as usual meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_user_gets_one_notice_and_starves_no_one() {
+    let bot = start_bot_with(knowledge_dir(), fresh_data_dir(), &TIGHT_LIMIT).await;
+    for _ in 0..8 {
+        bot.api.push(update::private_text(USER, "trade 2022"));
+    }
+    bot.api.push(update::private_text(USER + 1, "trade 2022"));
+    let other = bot.api.messages_to(USER + 1, 1).await;
+    assert!(text(&other[0]).contains("24.2"), "{}", other[0]);
+    bot.api.messages_to(USER, 4).await;
+    let sent = bot.api.quiet_period(USER).await;
+    assert_eq!(sent.len(), 4, "three answers and one notice: {sent:#?}");
+    assert!(sent[..3].iter().all(|m| text(m).contains("24.2")));
+    assert!(text(&sent[3]).contains(NOTICE), "{}", sent[3]);
+    bot.stop().await;
+}
+
+/// In a group, everything a user makes the bot do counts against their limit (commands,
+/// mentions, replies to the bot, buttons); chatter the bot ignores does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_groups_the_limit_counts_everything_a_user_triggers() {
+    let bot = start_bot_with(knowledge_dir(), fresh_data_dir(), &TIGHT_LIMIT).await;
+    let flooder = USER + 2;
+    let triggers = [
+        update::group_text(GROUP, flooder, 50, "morning all"),
+        update::group_text(GROUP, flooder, 51, "visa-free travel is great"),
+        update::group_text(GROUP, flooder, 52, &format!("/visa@{BOT_USERNAME}")),
+        update::group_text(GROUP, flooder, 53, &format!("@{BOT_USERNAME} trade 2022")),
+        update::group_reply_to_bot(GROUP, flooder, 54, "how many days per stay?"),
+        update::group_text(GROUP, flooder, 55, "/trade"),
+        update::group_text(GROUP, flooder, 56, "/help"),
+    ];
+    for update in triggers {
+        bot.api.push(update);
+    }
+    bot.api.messages_to(GROUP, 4).await;
+    // A button press counts too: its spinner is cleared, and nothing is answered.
+    bot.api
+        .push(update::callback(flooder, GROUP, "i:visa-purposes"));
+    bot.api
+        .wait_for(1, Duration::from_secs(10), |c| {
+            c.method == "answerCallbackQuery"
+        })
+        .await;
+    let sent = bot.api.quiet_period(GROUP).await;
+    assert_eq!(sent.len(), 4, "three answers and one notice: {sent:#?}");
+    assert!(text(&sent[3]).contains(NOTICE), "{}", sent[3]);
+    assert_eq!(sent[3]["reply_parameters"]["message_id"], json!(55));
+    bot.stop().await;
+}

@@ -14,6 +14,7 @@ use teloxide::types::{
 };
 use tracing::{info, warn};
 
+use super::limit::Verdict;
 use super::pool::Panicked;
 use super::render::{self, escape};
 use super::send::{retrying, send_pieces};
@@ -103,6 +104,35 @@ fn author(msg: &Message) -> Option<UserId> {
     (!user.is_bot && !stand_in).then_some(user.id)
 }
 
+/// Whom a message's work counts against: the chat it was sent as (a channel, or a group for
+/// its anonymous admins), else its sender.
+fn requester(msg: &Message) -> Option<i64> {
+    let chat = msg.sender_chat.as_ref().map(|chat| chat.id.0);
+    chat.or_else(|| msg.from.as_ref().map(|user| user.id.0 as i64))
+}
+
+/// Counts a message against its sender's rate limit. Over the limit the message is dropped,
+/// and the sender is told why, once per window.
+async fn admitted(bot: &TgBot, msg: &Message, state: &BotState) -> anyhow::Result<bool> {
+    let Some(who) = requester(msg) else {
+        return Ok(true);
+    };
+    match state.admit(who) {
+        Verdict::Go => Ok(true),
+        Verdict::Refuse { tell: false } => Ok(false),
+        Verdict::Refuse { tell: true } => {
+            info!(
+                who,
+                chat = msg.chat.id.0,
+                "over the rate limit: told, then quiet"
+            );
+            let html = said(&state.engine(), "rate_limited", ui_lang(state, msg), &[]);
+            send_html(bot, msg, html, None).await?;
+            Ok(false)
+        }
+    }
+}
+
 /// The user's interface language, from Telegram.
 fn interface(user: Option<&teloxide::types::User>) -> Option<Lang> {
     user.and_then(|u| u.language_code.as_deref())
@@ -159,6 +189,9 @@ async fn on_question(
     state: Arc<BotState>,
     me: Me,
 ) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
     let engine = state.engine();
     let text = question.0.trim();
     if text.starts_with('/') {
@@ -202,6 +235,9 @@ async fn apologise(bot: &TgBot, msg: &Message, state: &BotState, engine: &Engine
 }
 
 async fn on_not_text(bot: TgBot, msg: Message, state: Arc<BotState>) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
     let html = said(&state.engine(), "only_text", ui_lang(&state, &msg), &[]);
     send_html(&bot, &msg, html, None).await
 }
@@ -239,6 +275,9 @@ async fn on_command(
     state: Arc<BotState>,
     me: Me,
 ) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
     let engine = state.engine();
     let lang = ui_lang(&state, &msg);
     let pinned = state.chat_language(msg.chat.id.0);
@@ -453,9 +492,25 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
 }
 
 async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> HandlerResult {
-    // Answer the callback first, whatever happens next: no spinner is left on the button.
-    retrying(|| bot.answer_callback_query(query.id.clone()).send()).await?;
     let engine = state.engine();
+    let verdict = state.admit(query.from.id.0 as i64);
+    // Over the limit, the button's pop-up says so (once per window).
+    let notice = (verdict == Verdict::Refuse { tell: true }).then(|| {
+        let lang = interface(Some(&query.from)).unwrap_or_default();
+        engine.knowledge().message("rate_limited", lang).to_owned()
+    });
+    // Answer the callback first, whatever happens next: no spinner is left on the button.
+    retrying(|| match &notice {
+        Some(text) => bot
+            .answer_callback_query(query.id.clone())
+            .text(text.clone())
+            .send(),
+        None => bot.answer_callback_query(query.id.clone()).send(),
+    })
+    .await?;
+    if verdict != Verdict::Go {
+        return Ok(());
+    }
     let answer = render::parse_button(query.data.as_deref().unwrap_or_default()).and_then(
         |(kind, lang, id)| {
             let lang = lang
@@ -488,6 +543,16 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
 }
 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
+    if state.admit(query.from.id.0 as i64) != Verdict::Go {
+        // No engine work over the limit; an empty answer, not cached, so a later try is real.
+        retrying(|| {
+            bot.answer_inline_query(query.id.clone(), Vec::<InlineQueryResult>::new())
+                .cache_time(0)
+                .send()
+        })
+        .await?;
+        return Ok(());
+    }
     let engine = state.engine();
     let hint = interface(Some(&query.from));
     let answered = state

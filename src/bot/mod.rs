@@ -8,6 +8,7 @@
 
 mod commands;
 mod handlers;
+mod limit;
 mod pool;
 pub mod render;
 mod send;
@@ -50,12 +51,7 @@ pub async fn run(
     engine: Engine,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = BotState::new(
-        engine,
-        config.knowledge_dir.clone(),
-        config.admins.clone(),
-        config.data_dir.clone(),
-    );
+    let state = BotState::new(engine, &config);
     serve(config, state, shutdown).await
 }
 

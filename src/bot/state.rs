@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
+use super::limit::{Limiter, Verdict};
 use super::pool::{Panicked, Pool};
 use crate::answer::{Engine, FollowUp};
+use crate::config::ServeConfig;
 use crate::knowledge::{Diff, Lang, LoadError};
 
 /// The file in `DATA_DIR` that keeps each chat's pinned language across restarts.
@@ -31,6 +33,8 @@ pub struct BotState {
     follow_ups: Mutex<HashMap<i64, (FollowUp, Instant)>>,
     /// Where engine calls run: off the async threads, a few at once.
     pool: Pool,
+    /// How much each user may make the bot do.
+    limiter: Limiter,
     /// Tests only: runs before each engine call with the question, to make it panic or slow.
     #[cfg(test)]
     fault: Option<fn(&str)>,
@@ -72,25 +76,23 @@ impl ReloadReport {
 }
 
 impl BotState {
-    pub fn new(
-        engine: Engine,
-        knowledge_dir: PathBuf,
-        admins: BTreeSet<u64>,
-        data_dir: PathBuf,
-    ) -> BotState {
+    /// The state for `config`: its knowledge directory, admins, data directory and rate limit.
+    pub fn new(engine: Engine, config: &ServeConfig) -> BotState {
+        let data_dir = config.data_dir.clone();
         let languages = std::fs::read_to_string(data_dir.join(LANGUAGES_FILE))
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         BotState {
             engine: ArcSwap::from_pointee(engine),
-            knowledge_dir,
-            admins,
+            knowledge_dir: config.knowledge_dir.clone(),
+            admins: config.admins.clone(),
             reloading: tokio::sync::Mutex::new(()),
             languages: Mutex::new(languages),
             data_dir,
             follow_ups: Mutex::new(HashMap::new()),
             pool: Pool::new(),
+            limiter: Limiter::new(config.rate_limit),
             #[cfg(test)]
             fault: None,
         }
@@ -99,17 +101,16 @@ impl BotState {
     /// Tests only: a state whose engine calls first pass the question to `fault`, which may
     /// panic or sleep like a broken or slow engine would.
     #[cfg(test)]
-    pub(crate) fn with_fault(
-        engine: Engine,
-        admins: BTreeSet<u64>,
-        data_dir: PathBuf,
-        fault: fn(&str),
-    ) -> BotState {
-        let knowledge_dir = PathBuf::from(crate::config::DEFAULT_KNOWLEDGE_DIR);
+    pub(crate) fn with_fault(engine: Engine, config: &ServeConfig, fault: fn(&str)) -> BotState {
         BotState {
             fault: Some(fault),
-            ..BotState::new(engine, knowledge_dir, admins, data_dir)
+            ..BotState::new(engine, config)
         }
+    }
+
+    /// Counts one request of `who` against its rate limit.
+    pub(crate) fn admit(&self, who: i64) -> Verdict {
+        self.limiter.check(who, Instant::now())
     }
 
     /// Answers `question` with `call` on the `engine` snapshot, off the async threads, so a

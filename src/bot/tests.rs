@@ -6,7 +6,6 @@
 #[path = "../../tests/fake_api.rs"]
 mod fake_api;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -61,11 +60,12 @@ async fn start_with_fault() -> Running {
     let vars = move |name: &str| match name {
         "TELOXIDE_TOKEN" => Some(TOKEN.to_owned()),
         "TELOXIDE_API_URL" => Some(url.clone()),
+        "DATA_DIR" => Some(data.display().to_string()),
         _ => None,
     };
-    let config = ServeConfig::from_vars(None, &vars).expect("test settings are valid");
-    let engine = Engine::load(&mini_knowledge()).expect("the mini knowledge loads");
-    let state = BotState::with_fault(engine, BTreeSet::new(), data, fault);
+    let config = ServeConfig::from_vars(Some(mini_knowledge()), &vars).expect("valid settings");
+    let engine = Engine::load(&config.knowledge_dir).expect("the mini knowledge loads");
+    let state = BotState::with_fault(engine, &config, fault);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(super::serve(config, state, async move {
         let _ = stopped.await;

@@ -212,6 +212,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "unknown_command",
     "only_text",
     "answer_failed",
+    "rate_limited",
     "how_to_ask",
     "how_to_ask_group",
     "welcome",
