@@ -56,19 +56,21 @@ impl Config {
     }
 }
 
-/// The bot token. Its `Debug` and `Display` never show it: it must not reach a log.
+/// A secret setting: the bot token or the webhook secret. It has no `Display`, and its `Debug`
+/// never shows it, so printing a config or an error cannot put it in a log; `expose` is for
+/// the one place that hands it to Telegram.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Secret(String);
 
-impl Token {
+impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Debug for Token {
+impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
+        f.write_str("Secret(<redacted>)")
     }
 }
 
@@ -77,7 +79,7 @@ impl fmt::Debug for Token {
 pub struct Webhook {
     pub url: Url,
     pub listen: SocketAddr,
-    pub secret: String,
+    pub secret: Secret,
 }
 
 /// How much one user may make the bot do: a bucket of `burst` requests that refills at
@@ -91,7 +93,7 @@ pub struct RateLimit {
 /// Settings for `kzcn-bot serve`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeConfig {
-    pub token: Token,
+    pub token: Secret,
     pub admins: BTreeSet<u64>,
     pub knowledge_dir: PathBuf,
     pub api_url: Option<Url>,
@@ -239,12 +241,12 @@ impl ServeConfig {
                 Some(Webhook {
                     url,
                     listen,
-                    secret,
+                    secret: Secret(secret),
                 })
             }
         };
         Ok(ServeConfig {
-            token: Token(token),
+            token: Secret(token),
             admins,
             knowledge_dir: Config::from_vars(knowledge_arg, var).knowledge_dir,
             api_url,
@@ -305,12 +307,26 @@ mod tests {
             webhook.listen,
             "127.0.0.1:9000".parse::<std::net::SocketAddr>().unwrap()
         );
-        assert_eq!(webhook.secret, "s3cret_-X");
+        assert_eq!(webhook.secret.expose(), "s3cret_-X");
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/kzcn"));
-        assert!(
-            !format!("{:?}", config.token).contains("ABC"),
-            "the token must not be printable"
-        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token_or_the_webhook_secret() {
+        let config = ServeConfig::from_vars(
+            None,
+            &vars(&[
+                TOKEN,
+                ("WEBHOOK_URL", "https://bot.example.org/hook"),
+                ("WEBHOOK_SECRET", "s3cret_-X"),
+            ]),
+        )
+        .expect("valid");
+        let printed = format!("{config:?} {config:#?}");
+        for secret in ["ABC-def_ghi", "s3cret_-X"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("<redacted>"), "{printed}");
     }
 
     #[test]

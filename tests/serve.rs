@@ -281,6 +281,11 @@ async fn the_webhook_rejects_requests_without_the_right_secret() {
     server.signal("TERM");
     let (code, _) = server.wait(Duration::from_secs(10)).await;
     assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+    let log = server.log_text();
+    assert!(
+        !log.contains("s3cret-Token"),
+        "the webhook secret leaked into the log:\n{log}"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ use teloxide::{ApiError, RequestError};
 use tracing::warn;
 
 use super::render;
-use super::TgBot;
+use super::{scrub_tokens, TgBot};
 
 const ATTEMPTS: u32 = 5;
 const FIRST_DELAY: Duration = Duration::from_millis(300);
@@ -55,8 +55,10 @@ where
             Ok(value) => return Ok(value),
             Err(error) => match transient(&error) {
                 Some(wait) if attempt < ATTEMPTS => {
-                    // teloxide strips the token from network errors; this text carries none.
-                    warn!(attempt, "Telegram request failed, retrying: {error}");
+                    // teloxide strips the token from request URLs, but a response body
+                    // quoted in the error (a proxy's page) may still carry it.
+                    let error_text = scrub_tokens(&error.to_string());
+                    warn!(attempt, "Telegram request failed, retrying: {error_text}");
                     tokio::time::sleep(wait.max(delay)).await;
                     delay *= 2;
                     attempt += 1;
