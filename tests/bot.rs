@@ -781,3 +781,29 @@ async fn in_groups_the_limit_counts_everything_a_user_triggers() {
     assert_eq!(sent[3]["reply_parameters"]["message_id"], json!(55));
     bot.stop().await;
 }
+
+/// A corrupt language file in DATA_DIR is moved aside at start (kept for a look, never
+/// silently discarded), and /lang writes a new, whole one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_language_file_is_moved_aside_and_a_new_one_written() {
+    let data = fresh_data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("chat-languages.json"), "{\"5\": \"ru\",").unwrap();
+    let bot = start_bot_with_data(knowledge_dir(), data.clone()).await;
+    bot.api.push(update::private_text(USER, "/lang zh"));
+    assert!(chinese(text(&bot.api.messages_to(USER, 1).await[0])));
+    bot.stop().await;
+    let names: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("chat-languages.json.corrupt-")),
+        "{names:?}"
+    );
+    let saved = std::fs::read_to_string(data.join("chat-languages.json")).unwrap();
+    let saved: Value = serde_json::from_str(&saved).expect("a whole JSON file");
+    assert_eq!(saved, json!({ USER.to_string(): "zh" }));
+}

@@ -13,6 +13,7 @@ mod pool;
 pub mod render;
 mod send;
 mod state;
+mod store;
 #[cfg(test)]
 mod tests;
 
