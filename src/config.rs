@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use url::Url;
 
@@ -22,10 +23,116 @@ pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 20;
 /// Questions one user may ask at once after a quiet spell (`RATE_LIMIT_BURST`).
 pub const DEFAULT_RATE_LIMIT_BURST: u32 = 10;
 
-/// Loads `.env` from the working directory, if there is one; variables already set win.
-pub fn load_dotenv() {
-    // A missing .env is the normal case; a malformed one is reported when settings are read.
-    let _ = dotenvy::dotenv();
+/// What `load_dotenv` could not read, kept for `ServeConfig::resolve`.
+static DOTENV_PROBLEMS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Loads `.env` from the working directory or the nearest parent that has one; variables
+/// already set win. Returns a line per problem, `.env:N: what is wrong`, for the caller to
+/// show: a line that cannot be read is never dropped silently. No value is quoted, since a
+/// value may be the token.
+pub fn load_dotenv() -> Vec<String> {
+    let problems = match find_dotenv() {
+        None => Vec::new(),
+        Some((path, shown)) => match std::fs::read(&path) {
+            Ok(bytes) => read_dotenv(&bytes, &shown, &mut |name, value| {
+                if std::env::var_os(&name).is_none() {
+                    std::env::set_var(name, value);
+                }
+            }),
+            Err(error) => vec![format!("{shown}: cannot be read: {error}")],
+        },
+    };
+    DOTENV_PROBLEMS.get_or_init(|| problems.clone());
+    problems
+}
+
+/// The nearest `.env`, and how to name it: `.env` in the working directory, else its path.
+fn find_dotenv() -> Option<(PathBuf, String)> {
+    let here = std::env::current_dir().ok()?;
+    here.ancestors()
+        .map(|dir| dir.join(".env"))
+        .find_map(|path| {
+            let shown = match path.parent() == Some(here.as_path()) {
+                true => ".env".to_owned(),
+                false => path.display().to_string(),
+            };
+            path.is_file().then_some((path, shown))
+        })
+}
+
+/// Reads `.env` text line by line, passing each setting to `set`; returns the problems. Each
+/// logical line (a quoted value may span several) is parsed on its own, so a problem has its
+/// line number and the lines after it still count.
+fn read_dotenv(bytes: &[u8], shown: &str, set: &mut dyn FnMut(String, String)) -> Vec<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut lines: Vec<Option<&str>> = bytes
+        .split(|&b| b == b'\n')
+        .map(|line| std::str::from_utf8(line).ok())
+        .collect();
+    if bytes.ends_with(b"\n") {
+        lines.pop();
+    }
+    let mut problems = Vec::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let Some(first) = lines[start] else {
+            problems.push(format!("{shown}:{}: not valid UTF-8", start + 1));
+            start += 1;
+            continue;
+        };
+        let (end, result) = logical_line(&lines, start);
+        match result {
+            Ok(pairs) => pairs.into_iter().for_each(|(name, value)| set(name, value)),
+            Err(what) => problems.push(format!("{shown}:{}: {}{what}", start + 1, named(first))),
+        }
+        start = end;
+    }
+    problems
+}
+
+/// The settings on one logical line of `.env`, or what is wrong with it.
+type Parsed = Result<Vec<(String, String)>, &'static str>;
+
+/// Parses the logical line starting at `lines[start]`, taking in the following lines while a
+/// quote stays open; returns where the next one starts, and its settings or what is wrong.
+fn logical_line(lines: &[Option<&str>], start: usize) -> (usize, Parsed) {
+    let mut text = String::new();
+    for (end, line) in lines.iter().enumerate().skip(start) {
+        let Some(line) = line else {
+            return (end, Err("a quote opened here is never closed"));
+        };
+        text.push_str(line);
+        text.push('\n');
+        let parsed: Result<Vec<_>, _> = dotenvy::from_read_iter(text.as_bytes()).collect();
+        match parsed {
+            Ok(pairs) => return (end + 1, Ok(pairs)),
+            // An error at the very end of the text: a quote (or a backslash) is still open.
+            Err(dotenvy::Error::LineParse(content, at)) if at == content.len() => continue,
+            Err(_) => {
+                return (
+                    end + 1,
+                    Err("not a NAME=value line; quote a value with spaces, # or $ in it"),
+                )
+            }
+        }
+    }
+    (lines.len(), Err("a quote opened here is never closed"))
+}
+
+/// `"NAME: "` when a line starts with a setting's name and `=`, else nothing: the name helps,
+/// the value is never shown.
+fn named(line: &str) -> String {
+    let line = line.trim_start();
+    let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+    let name: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let rest = line[name.len()..].trim_start();
+    match !name.is_empty() && rest.starts_with('=') {
+        true => format!("{name}: "),
+        false => String::new(),
+    }
 }
 
 /// The tracing filter (`RUST_LOG`).
@@ -131,6 +238,11 @@ pub enum ConfigError {
     MissingSecret,
     #[error("WEBHOOK_SECRET may hold only 1–256 characters of A–Z, a–z, 0–9, _ and -")]
     BadSecret,
+    #[error(
+        "{0} line(s) of .env cannot be read (listed above): fix them, so that no setting is \
+         silently missing"
+    )]
+    DotEnv(usize),
     #[error("{name}: \"{value}\" is not a whole number from {min} to 100000")]
     BadNumber {
         name: &'static str,
@@ -193,6 +305,10 @@ fn rate_limit(var: &dyn Fn(&str) -> Option<String>) -> Result<Option<RateLimit>,
 impl ServeConfig {
     /// Reads and validates every setting of `serve`; the first problem is the error.
     pub fn resolve(knowledge_arg: Option<PathBuf>) -> Result<ServeConfig, ConfigError> {
+        let unread = DOTENV_PROBLEMS.get().map_or(0, Vec::len);
+        if unread > 0 {
+            return Err(ConfigError::DotEnv(unread));
+        }
         ServeConfig::from_vars(knowledge_arg, &|name| std::env::var(name).ok())
     }
 
@@ -347,6 +463,46 @@ mod tests {
             ServeConfig::from_vars(None, &vars(&[TOKEN, ("RATE_LIMIT_PER_MINUTE", "0")]))
                 .expect("valid");
         assert_eq!(unlimited.rate_limit, None, "0 turns the limit off");
+    }
+
+    #[test]
+    fn each_unreadable_env_line_is_named_by_its_number_and_the_rest_still_count() {
+        let text = "# settings\n\
+                    TELOXIDE_TOKEN 123456:ABC-def_ghi\n\
+                    ADMIN_IDS=42\n\
+                    KNOWLEDGE_DIR=my knowledge\n\
+                    WEBHOOK_SECRET=\"two\n\
+                    lines\"\n\
+                    \n\
+                    export DATA_DIR='/srv/data' # a comment\n\
+                    RUST_LOG=\"debug\n\
+                    DATA_DIR=never read\n";
+        let mut set = Vec::new();
+        let problems = read_dotenv(text.as_bytes(), ".env", &mut |k, v| set.push((k, v)));
+        assert_eq!(
+            problems,
+            [
+                ".env:2: not a NAME=value line; quote a value with spaces, # or $ in it",
+                ".env:4: KNOWLEDGE_DIR: not a NAME=value line; quote a value with spaces, # or \
+                 $ in it",
+                ".env:9: RUST_LOG: a quote opened here is never closed",
+            ]
+        );
+        let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            set,
+            [
+                ("ADMIN_IDS", "42"),
+                ("WEBHOOK_SECRET", "two\nlines"),
+                ("DATA_DIR", "/srv/data")
+            ]
+        );
+        assert!(
+            problems.iter().all(|p| !p.contains("ABC")),
+            "no value is shown"
+        );
+        let latin1 = read_dotenv(b"A=1\nB=caf\xe9\nC=3", ".env", &mut |_, _| {});
+        assert_eq!(latin1, [".env:2: not valid UTF-8"]);
     }
 
     #[test]

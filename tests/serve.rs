@@ -304,6 +304,34 @@ fn serve_without_a_token_explains_what_to_do() {
     );
 }
 
+/// A `.env` line that cannot be read is named by its number (its value never shown), and
+/// `serve` stops on it instead of claiming the setting is missing.
+#[test]
+fn serve_names_an_unreadable_env_line_and_stops() {
+    let dir = std::env::temp_dir().join(format!("kzcn-bot-dotenv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join(".env"),
+        "# settings\nTELOXIDE_TOKEN=123456789:TEST token_secret\nADMIN_IDS=1\n",
+    )
+    .expect("write .env");
+    let output = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"))
+        .arg("serve")
+        .current_dir(&dir)
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains(".env:2: TELOXIDE_TOKEN: "), "{err}");
+    assert!(err.contains("cannot be read"), "{err}");
+    assert!(!err.contains("is not set"), "{err}");
+    assert!(
+        !err.contains("token_secret"),
+        "the value is never shown: {err}"
+    );
+}
+
 #[test]
 fn serve_fails_fast_on_a_broken_knowledge_base() {
     let output = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"))
