@@ -325,6 +325,12 @@ async fn inline_queries_return_up_to_five_answers_with_sources() {
         })
         .await;
     for call in &calls {
+        assert_eq!(
+            call.body["is_personal"],
+            json!(true),
+            "answers in the user's language are not shared: {}",
+            call.body
+        );
         let results = call.body["results"].as_array().expect("results");
         assert!(!results.is_empty() && results.len() <= 5, "{}", call.body);
         for result in results {

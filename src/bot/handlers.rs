@@ -554,6 +554,7 @@ async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> Hand
         retrying(|| {
             bot.answer_inline_query(query.id.clone(), Vec::<InlineQueryResult>::new())
                 .cache_time(0)
+                .is_personal(true)
                 .send()
         })
         .await?;
@@ -599,6 +600,9 @@ async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> Hand
     retrying(|| {
         bot.answer_inline_query(query.id.clone(), results.clone())
             .cache_time(60)
+            // The answers follow the user's interface language: Telegram must not cache them
+            // for everyone who types the same words.
+            .is_personal(true)
             .send()
     })
     .await?;
