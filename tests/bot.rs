@@ -424,7 +424,7 @@ async fn telegram_errors_are_retried_without_losing_the_reply() {
     assert!(asked.elapsed() >= Duration::from_secs(1));
 
     // teloxide itself pauses 10 s after a 5xx before reporting it; one is enough to test.
-    bot.api.fail_next("sendMessage", Fault::ServerError);
+    bot.api.fail_next("sendMessage", Fault::Status(500));
     bot.api.push(update::private_text(USER + 1, "trade 2022"));
     let calls = bot
         .api
@@ -812,4 +812,96 @@ async fn a_corrupt_language_file_is_moved_aside_and_a_new_one_written() {
     let saved = std::fs::read_to_string(data.join("chat-languages.json")).unwrap();
     let saved: Value = serde_json::from_str(&saved).expect("a whole JSON file");
     assert_eq!(saved, json!({ USER.to_string(): "zh" }));
+}
+
+/// Faults after a message took effect: a slow response, a connection dropped halfway through
+/// the response, a proxy's page instead of JSON. Each reply arrives exactly once: a message
+/// that may have been sent is never sent again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_reply_is_sent_once_whatever_happens_to_the_response() {
+    let bot = start_bot(knowledge_dir()).await;
+    let faults = [
+        Fault::Slow(Duration::from_millis(1200)),
+        Fault::DropMidResponse,
+        Fault::MalformedJson,
+    ];
+    let users: Vec<i64> = (0..faults.len() as i64).map(|n| USER + n).collect();
+    for fault in faults {
+        bot.api.fail_next("sendMessage", fault);
+    }
+    for &user in &users {
+        bot.api.push(update::private_text(user, "trade 2022"));
+    }
+    for &user in &users {
+        bot.api.messages_to(user, 1).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for &user in &users {
+        let sent = bot.api.quiet_period(user).await;
+        assert_eq!(sent.len(), 1, "user {user}: {sent:#?}");
+        assert!(text(&sent[0]).contains("24.2"), "{}", sent[0]);
+    }
+    // And the bot goes on answering.
+    bot.api.push(update::private_text(USER + 9, "trade 2022"));
+    assert!(text(&bot.api.messages_to(USER + 9, 1).await[0]).contains("24.2"));
+    bot.stop().await;
+}
+
+/// 429s in a row: each is waited out as long as Telegram asks, then the reply is sent once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_429s_are_waited_out_and_the_reply_sent_once() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api.fail_next("sendMessage", Fault::RetryAfter(1));
+    bot.api.fail_next("sendMessage", Fault::RetryAfter(1));
+    bot.api.push(update::private_text(USER, "trade 2022"));
+    let tries = bot
+        .api
+        .wait_for(3, Duration::from_secs(15), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(USER)
+        })
+        .await;
+    for pair in tries.windows(2) {
+        let waited = pair[1].at.duration_since(pair[0].at);
+        assert!(
+            waited >= Duration::from_millis(900),
+            "retried after {waited:?}"
+        );
+    }
+    assert_eq!(
+        bot.api.quiet_period(USER).await.len(),
+        3,
+        "two refused, one sent"
+    );
+    bot.stop().await;
+}
+
+/// The update feed fails (a connection dropped mid-response, then a proxy's page instead of
+/// JSON): the bot backs off instead of asking again at once, and when the server recovers it
+/// answers what came in meanwhile, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polling_backs_off_while_the_server_fails_and_recovers_with_it() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api
+        .wait_for(1, Duration::from_secs(10), |c| c.method == "getUpdates")
+        .await;
+    let before = bot.api.calls("getUpdates").len();
+    bot.api.fail_next("getUpdates", Fault::DropMidResponse);
+    bot.api.fail_next("getUpdates", Fault::MalformedJson);
+    // Ends the long poll in flight; the polls after it fail.
+    bot.api.push(update::private_text(USER, "trade 2022"));
+    bot.api.messages_to(USER, 1).await;
+    bot.api.push(update::private_text(USER + 1, "trade 2022"));
+    bot.api.messages_to(USER + 1, 1).await;
+    let polls = bot.api.calls("getUpdates");
+    let after: Vec<_> = polls[before..].iter().map(|c| c.at).collect();
+    assert!(after.len() >= 3, "{} polls", after.len());
+    let gaps = [after[1] - after[0], after[2] - after[1]];
+    assert!(
+        gaps[0] >= Duration::from_millis(900) && gaps[1] >= Duration::from_millis(1900),
+        "no back-off after failed polls: {gaps:?}"
+    );
+    for user in [USER, USER + 1] {
+        assert_eq!(bot.api.quiet_period(user).await.len(), 1, "user {user}");
+    }
+    bot.stop().await;
 }

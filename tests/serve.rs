@@ -496,3 +496,57 @@ async fn the_real_binary_handles_groups_buttons_inline_reload_and_429() {
     let (code, _) = server.wait(Duration::from_secs(10)).await;
     assert_eq!(code, Some(0), "log:\n{}", server.log_text());
 }
+
+/// CPU time the process `pid` has used, in clock ticks (1/100 s on Linux).
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");
+    // The fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .expect("a stat line")
+        .1
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// While Telegram answers with garbage (a proxy's page quoting the URL, token and all), the
+/// real binary backs off instead of spinning, logs no token, and answers again, once each,
+/// when the server recovers.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_costs_no_cpu_leaks_no_token_and_the_bot_recovers() {
+    use crate::fake_api::Fault;
+    let api = FakeApi::start().await;
+    let mut server = Server::start(&api, &[], "outage");
+    api.wait_for(1, Duration::from_secs(20), |c| c.method == "getUpdates")
+        .await;
+    api.outage("getUpdates", Fault::MalformedJson);
+    // Ends the long poll in flight; every poll after it fails.
+    api.push(update::private_text(701, "trade 2022"));
+    api.messages_to(701, 1).await;
+    let before = cpu_ticks(server.child.id());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let spent = cpu_ticks(server.child.id()) - before;
+    assert!(spent <= 15, "{spent} ticks of CPU in 1.5 s of outage");
+    api.recover();
+    api.push(update::private_text(702, "trade 2022"));
+    api.messages_to(702, 1).await;
+    for user in [701, 702] {
+        assert_eq!(api.quiet_period(user).await.len(), 1, "user {user}");
+    }
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(10)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+    let log = server.log_text();
+    assert!(
+        log.contains("InvalidJson"),
+        "the failed polls are logged:\n{log}"
+    );
+    let secret = TOKEN.split_once(':').unwrap().1;
+    assert!(
+        !log.contains(secret),
+        "the token leaked into the log:\n{log}"
+    );
+}

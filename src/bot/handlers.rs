@@ -17,7 +17,7 @@ use tracing::{info, warn};
 use super::limit::Verdict;
 use super::pool::Panicked;
 use super::render::{self, escape};
-use super::send::{retrying, send_pieces};
+use super::send::{describe, retrying, send_pieces};
 use super::state::BotState;
 use super::{Command, TgBot};
 use crate::answer::{Answer, Engine};
@@ -505,15 +505,19 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
         let lang = interface(Some(&query.from)).unwrap_or_default();
         engine.knowledge().message("rate_limited", lang).to_owned()
     });
-    // Answer the callback first, whatever happens next: no spinner is left on the button.
-    retrying(|| match &notice {
+    // Answer the callback first, whatever happens next: no spinner is left on the button. If
+    // that fails, the answer itself still goes out.
+    let answered = retrying(|| match &notice {
         Some(text) => bot
             .answer_callback_query(query.id.clone())
             .text(text.clone())
             .send(),
         None => bot.answer_callback_query(query.id.clone()).send(),
     })
-    .await?;
+    .await;
+    if let Err(error) = answered {
+        warn!("cannot answer a button's callback: {}", describe(&error));
+    }
     if verdict != Verdict::Go {
         return Ok(());
     }
