@@ -3,8 +3,9 @@
 //! `commands` is the command enum (its docs are `/help`); `schema` routes updates to the
 //! `handlers`, which snapshot the knowledge base, call the engine on the `pool` (off the async
 //! threads, a panic caught), `render` the answer as HTML and `send` it (with retries, and plain
-//! text when HTML is refused). `state` holds the shared engine, swapped atomically on `/reload`
-//! or SIGHUP. `run` starts it all and stops it cleanly.
+//! text when HTML is refused, a reply never sent twice). `state` holds the shared engine,
+//! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit` and the `store` of
+//! pinned chat languages. `run` starts it all and stops it cleanly.
 
 mod commands;
 mod handlers;
