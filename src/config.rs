@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use url::Url;
 
@@ -17,11 +18,121 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 /// The tracing filter when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info";
+/// Questions one user may ask a minute, once the burst is spent (`RATE_LIMIT_PER_MINUTE`).
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 20;
+/// Questions one user may ask at once after a quiet spell (`RATE_LIMIT_BURST`).
+pub const DEFAULT_RATE_LIMIT_BURST: u32 = 10;
 
-/// Loads `.env` from the working directory, if there is one; variables already set win.
-pub fn load_dotenv() {
-    // A missing .env is the normal case; a malformed one is reported when settings are read.
-    let _ = dotenvy::dotenv();
+/// What `load_dotenv` could not read, kept for `ServeConfig::resolve`.
+static DOTENV_PROBLEMS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Loads `.env` from the working directory or the nearest parent that has one; variables
+/// already set win. Returns a line per problem, `.env:N: what is wrong`, for the caller to
+/// show: a line that cannot be read is never dropped silently. No value is quoted, since a
+/// value may be the token.
+pub fn load_dotenv() -> Vec<String> {
+    let problems = match find_dotenv() {
+        None => Vec::new(),
+        Some((path, shown)) => match std::fs::read(&path) {
+            Ok(bytes) => read_dotenv(&bytes, &shown, &mut |name, value| {
+                if std::env::var_os(&name).is_none() {
+                    std::env::set_var(name, value);
+                }
+            }),
+            Err(error) => vec![format!("{shown}: cannot be read: {error}")],
+        },
+    };
+    DOTENV_PROBLEMS.get_or_init(|| problems.clone());
+    problems
+}
+
+/// The nearest `.env`, and how to name it: `.env` in the working directory, else its path.
+fn find_dotenv() -> Option<(PathBuf, String)> {
+    let here = std::env::current_dir().ok()?;
+    here.ancestors()
+        .map(|dir| dir.join(".env"))
+        .find_map(|path| {
+            let shown = match path.parent() == Some(here.as_path()) {
+                true => ".env".to_owned(),
+                false => path.display().to_string(),
+            };
+            path.is_file().then_some((path, shown))
+        })
+}
+
+/// Reads `.env` text line by line, passing each setting to `set`; returns the problems. Each
+/// logical line (a quoted value may span several) is parsed on its own, so a problem has its
+/// line number and the lines after it still count.
+fn read_dotenv(bytes: &[u8], shown: &str, set: &mut dyn FnMut(String, String)) -> Vec<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut lines: Vec<Option<&str>> = bytes
+        .split(|&b| b == b'\n')
+        .map(|line| std::str::from_utf8(line).ok())
+        .collect();
+    if bytes.ends_with(b"\n") {
+        lines.pop();
+    }
+    let mut problems = Vec::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let Some(first) = lines[start] else {
+            problems.push(format!("{shown}:{}: not valid UTF-8", start + 1));
+            start += 1;
+            continue;
+        };
+        let (end, result) = logical_line(&lines, start);
+        match result {
+            Ok(pairs) => pairs.into_iter().for_each(|(name, value)| set(name, value)),
+            Err(what) => problems.push(format!("{shown}:{}: {}{what}", start + 1, named(first))),
+        }
+        start = end;
+    }
+    problems
+}
+
+/// The settings on one logical line of `.env`, or what is wrong with it.
+type Parsed = Result<Vec<(String, String)>, &'static str>;
+
+/// Parses the logical line starting at `lines[start]`, taking in the following lines while a
+/// quote stays open; returns where the next one starts, and its settings or what is wrong.
+fn logical_line(lines: &[Option<&str>], start: usize) -> (usize, Parsed) {
+    let mut text = String::new();
+    for (end, line) in lines.iter().enumerate().skip(start) {
+        let Some(line) = line else {
+            return (end, Err("a quote opened here is never closed"));
+        };
+        text.push_str(line);
+        text.push('\n');
+        let parsed: Result<Vec<_>, _> = dotenvy::from_read_iter(text.as_bytes()).collect();
+        match parsed {
+            Ok(pairs) => return (end + 1, Ok(pairs)),
+            // An error at the very end of the text: a quote (or a backslash) is still open.
+            Err(dotenvy::Error::LineParse(content, at)) if at == content.len() => continue,
+            Err(_) => {
+                return (
+                    end + 1,
+                    Err("not a NAME=value line; quote a value with spaces, # or $ in it"),
+                )
+            }
+        }
+    }
+    (lines.len(), Err("a quote opened here is never closed"))
+}
+
+/// `"NAME: "` when a line starts with a setting's name and `=`, else nothing: the name helps,
+/// the value is never shown.
+fn named(line: &str) -> String {
+    let line = line.trim_start();
+    let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+    let name: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let rest = line[name.len()..].trim_start();
+    match !name.is_empty() && rest.starts_with('=') {
+        true => format!("{name}: "),
+        false => String::new(),
+    }
 }
 
 /// The tracing filter (`RUST_LOG`).
@@ -52,19 +163,21 @@ impl Config {
     }
 }
 
-/// The bot token. Its `Debug` and `Display` never show it: it must not reach a log.
+/// A secret setting: the bot token or the webhook secret. It has no `Display`, and its `Debug`
+/// never shows it, so printing a config or an error cannot put it in a log; `expose` is for
+/// the one place that hands it to Telegram.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Secret(String);
 
-impl Token {
+impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Debug for Token {
+impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
+        f.write_str("Secret(<redacted>)")
     }
 }
 
@@ -73,18 +186,28 @@ impl fmt::Debug for Token {
 pub struct Webhook {
     pub url: Url,
     pub listen: SocketAddr,
-    pub secret: String,
+    pub secret: Secret,
+}
+
+/// How much one user may make the bot do: a bucket of `burst` requests that refills at
+/// `per_minute`, so a person asking now and then is never held back and a flood is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
 }
 
 /// Settings for `kzcn-bot serve`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeConfig {
-    pub token: Token,
+    pub token: Secret,
     pub admins: BTreeSet<u64>,
     pub knowledge_dir: PathBuf,
     pub api_url: Option<Url>,
     pub webhook: Option<Webhook>,
     pub data_dir: PathBuf,
+    /// `None` when `RATE_LIMIT_PER_MINUTE` is 0: no limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// A setting that is missing or malformed, named so the fix is obvious.
@@ -115,6 +238,17 @@ pub enum ConfigError {
     MissingSecret,
     #[error("WEBHOOK_SECRET may hold only 1–256 characters of A–Z, a–z, 0–9, _ and -")]
     BadSecret,
+    #[error(
+        "{0} line(s) of .env cannot be read (listed above): fix them, so that no setting is \
+         silently missing"
+    )]
+    DotEnv(usize),
+    #[error("{name}: \"{value}\" is not a whole number from {min} to 100000")]
+    BadNumber {
+        name: &'static str,
+        value: String,
+        min: u32,
+    },
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -134,9 +268,47 @@ fn parse_url(name: &'static str, value: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
+/// A whole number setting in `min..=100000`, or `default` when unset.
+fn parse_number(
+    name: &'static str,
+    value: Option<String>,
+    default: u32,
+    min: u32,
+) -> Result<u32, ConfigError> {
+    let Some(value) = non_empty(value) else {
+        return Ok(default);
+    };
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=100_000).contains(n))
+        .ok_or(ConfigError::BadNumber { name, value, min })
+}
+
+/// `RATE_LIMIT_PER_MINUTE` (0 turns the limit off) and `RATE_LIMIT_BURST`.
+fn rate_limit(var: &dyn Fn(&str) -> Option<String>) -> Result<Option<RateLimit>, ConfigError> {
+    let per_minute = parse_number(
+        "RATE_LIMIT_PER_MINUTE",
+        var("RATE_LIMIT_PER_MINUTE"),
+        DEFAULT_RATE_LIMIT_PER_MINUTE,
+        0,
+    )?;
+    let burst = parse_number(
+        "RATE_LIMIT_BURST",
+        var("RATE_LIMIT_BURST"),
+        DEFAULT_RATE_LIMIT_BURST,
+        1,
+    )?;
+    Ok((per_minute > 0).then_some(RateLimit { per_minute, burst }))
+}
+
 impl ServeConfig {
     /// Reads and validates every setting of `serve`; the first problem is the error.
     pub fn resolve(knowledge_arg: Option<PathBuf>) -> Result<ServeConfig, ConfigError> {
+        let unread = DOTENV_PROBLEMS.get().map_or(0, Vec::len);
+        if unread > 0 {
+            return Err(ConfigError::DotEnv(unread));
+        }
         ServeConfig::from_vars(knowledge_arg, &|name| std::env::var(name).ok())
     }
 
@@ -185,18 +357,19 @@ impl ServeConfig {
                 Some(Webhook {
                     url,
                     listen,
-                    secret,
+                    secret: Secret(secret),
                 })
             }
         };
         Ok(ServeConfig {
-            token: Token(token),
+            token: Secret(token),
             admins,
             knowledge_dir: Config::from_vars(knowledge_arg, var).knowledge_dir,
             api_url,
             webhook,
             data_dir: non_empty(var("DATA_DIR"))
                 .map_or_else(|| PathBuf::from(DEFAULT_DATA_DIR), PathBuf::from),
+            rate_limit: rate_limit(var)?,
         })
     }
 }
@@ -230,9 +403,18 @@ mod tests {
                 ("WEBHOOK_LISTEN", "127.0.0.1:9000"),
                 ("WEBHOOK_SECRET", "s3cret_-X"),
                 ("DATA_DIR", "/var/lib/kzcn"),
+                ("RATE_LIMIT_PER_MINUTE", "6"),
+                ("RATE_LIMIT_BURST", "2"),
             ]),
         )
         .expect("valid");
+        assert_eq!(
+            config.rate_limit,
+            Some(RateLimit {
+                per_minute: 6,
+                burst: 2
+            })
+        );
         assert_eq!(config.admins, BTreeSet::from([7, 42]));
         assert_eq!(config.knowledge_dir, PathBuf::from("/srv/knowledge"));
         assert_eq!(config.api_url.unwrap().as_str(), "http://127.0.0.1:8081/");
@@ -241,12 +423,26 @@ mod tests {
             webhook.listen,
             "127.0.0.1:9000".parse::<std::net::SocketAddr>().unwrap()
         );
-        assert_eq!(webhook.secret, "s3cret_-X");
+        assert_eq!(webhook.secret.expose(), "s3cret_-X");
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/kzcn"));
-        assert!(
-            !format!("{:?}", config.token).contains("ABC"),
-            "the token must not be printable"
-        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token_or_the_webhook_secret() {
+        let config = ServeConfig::from_vars(
+            None,
+            &vars(&[
+                TOKEN,
+                ("WEBHOOK_URL", "https://bot.example.org/hook"),
+                ("WEBHOOK_SECRET", "s3cret_-X"),
+            ]),
+        )
+        .expect("valid");
+        let printed = format!("{config:?} {config:#?}");
+        for secret in ["ABC-def_ghi", "s3cret_-X"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("<redacted>"), "{printed}");
     }
 
     #[test]
@@ -256,11 +452,78 @@ mod tests {
         assert!(config.admins.is_empty() && config.webhook.is_none() && config.api_url.is_none());
         assert_eq!(config.knowledge_dir, PathBuf::from("kb"));
         assert_eq!(config.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(
+            config.rate_limit,
+            Some(RateLimit {
+                per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+                burst: DEFAULT_RATE_LIMIT_BURST
+            })
+        );
+        let unlimited =
+            ServeConfig::from_vars(None, &vars(&[TOKEN, ("RATE_LIMIT_PER_MINUTE", "0")]))
+                .expect("valid");
+        assert_eq!(unlimited.rate_limit, None, "0 turns the limit off");
+    }
+
+    #[test]
+    fn each_unreadable_env_line_is_named_by_its_number_and_the_rest_still_count() {
+        let text = "# settings\n\
+                    TELOXIDE_TOKEN 123456:ABC-def_ghi\n\
+                    ADMIN_IDS=42\n\
+                    KNOWLEDGE_DIR=my knowledge\n\
+                    WEBHOOK_SECRET=\"two\n\
+                    lines\"\n\
+                    \n\
+                    export DATA_DIR='/srv/data' # a comment\n\
+                    RUST_LOG=\"debug\n\
+                    DATA_DIR=never read\n";
+        let mut set = Vec::new();
+        let problems = read_dotenv(text.as_bytes(), ".env", &mut |k, v| set.push((k, v)));
+        assert_eq!(
+            problems,
+            [
+                ".env:2: not a NAME=value line; quote a value with spaces, # or $ in it",
+                ".env:4: KNOWLEDGE_DIR: not a NAME=value line; quote a value with spaces, # or \
+                 $ in it",
+                ".env:9: RUST_LOG: a quote opened here is never closed",
+            ]
+        );
+        let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            set,
+            [
+                ("ADMIN_IDS", "42"),
+                ("WEBHOOK_SECRET", "two\nlines"),
+                ("DATA_DIR", "/srv/data")
+            ]
+        );
+        assert!(
+            problems.iter().all(|p| !p.contains("ABC")),
+            "no value is shown"
+        );
+        let latin1 = read_dotenv(b"A=1\nB=caf\xe9\nC=3", ".env", &mut |_, _| {});
+        assert_eq!(latin1, [".env:2: not valid UTF-8"]);
     }
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 7] = [
+        let cases: [(&[(&str, &str)], ConfigError); 9] = [
+            (
+                &[TOKEN, ("RATE_LIMIT_PER_MINUTE", "lots")],
+                ConfigError::BadNumber {
+                    name: "RATE_LIMIT_PER_MINUTE",
+                    value: "lots".into(),
+                    min: 0,
+                },
+            ),
+            (
+                &[TOKEN, ("RATE_LIMIT_BURST", "0")],
+                ConfigError::BadNumber {
+                    name: "RATE_LIMIT_BURST",
+                    value: "0".into(),
+                    min: 1,
+                },
+            ),
             (&[], ConfigError::MissingToken),
             (
                 &[("TELOXIDE_TOKEN", "not a token")],

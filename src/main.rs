@@ -3,6 +3,9 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    kzcn_bot::config::load_dotenv();
+    // Every command hears about a `.env` line it cannot read; `serve` refuses to start on one.
+    for problem in kzcn_bot::config::load_dotenv() {
+        eprintln!("{problem}");
+    }
     kzcn_bot::cli::run(kzcn_bot::cli::Cli::parse())
 }

@@ -9,7 +9,7 @@ use kzcn_bot::Engine;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use crate::fake_api::{update, FakeApi, Fault, BOT_USERNAME, GROUP_OWNER, TOKEN};
+use crate::fake_api::{update, FakeApi, Fault, ANONYMOUS_ADMIN, BOT_USERNAME, GROUP_OWNER, TOKEN};
 use crate::util::{knowledge_copy, knowledge_dir};
 
 const USER: i64 = 1001;
@@ -49,6 +49,11 @@ fn fresh_data_dir() -> PathBuf {
 }
 
 async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
+    start_bot_with(dir, data, &[]).await
+}
+
+/// A bot with `extra` settings on top of the usual test ones.
+async fn start_bot_with(dir: PathBuf, data: PathBuf, extra: &[(&str, &str)]) -> Running {
     // The bot's own log goes with a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -58,7 +63,14 @@ async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
     let url = api.url();
     let dir_text = dir.display().to_string();
     let data_text = data.display().to_string();
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let vars = move |name: &str| -> Option<String> {
+        if let Some((_, value)) = extra.iter().find(|(k, _)| k == name) {
+            return Some(value.clone());
+        }
         match name {
             "TELOXIDE_TOKEN" => Some(TOKEN.to_owned()),
             "TELOXIDE_API_URL" => Some(url.clone()),
@@ -313,6 +325,12 @@ async fn inline_queries_return_up_to_five_answers_with_sources() {
         })
         .await;
     for call in &calls {
+        assert_eq!(
+            call.body["is_personal"],
+            json!(true),
+            "answers in the user's language are not shared: {}",
+            call.body
+        );
         let results = call.body["results"].as_array().expect("results");
         assert!(!results.is_empty() && results.len() <= 5, "{}", call.body);
         for result in results {
@@ -406,7 +424,7 @@ async fn telegram_errors_are_retried_without_losing_the_reply() {
     assert!(asked.elapsed() >= Duration::from_secs(1));
 
     // teloxide itself pauses 10 s after a 5xx before reporting it; one is enough to test.
-    bot.api.fail_next("sendMessage", Fault::ServerError);
+    bot.api.fail_next("sendMessage", Fault::Status(500));
     bot.api.push(update::private_text(USER + 1, "trade 2022"));
     let calls = bot
         .api
@@ -636,5 +654,254 @@ async fn follow_ups_continue_the_last_answer_of_the_chat() {
     ));
     let sent = bot.api.messages_to(GROUP - 10, 1).await;
     assert!(!text(&sent[0]).contains("24.2"), "{}", sent[0]);
+    bot.stop().await;
+}
+
+/// Admin commands go by the numeric id of the message's own author, in groups as in private
+/// chats. A forward, a message sent as a channel and one from an anonymous group admin name no
+/// author, so they are refused even when the stand-in's id is listed in ADMIN_IDS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_an_admins_own_message_can_reload() {
+    let admins = format!("{ADMIN},{ANONYMOUS_ADMIN},136817688");
+    let bot = start_bot_with(
+        knowledge_dir(),
+        fresh_data_dir(),
+        &[("ADMIN_IDS", admins.as_str())],
+    )
+    .await;
+    let reload = format!("/reload@{BOT_USERNAME}");
+    bot.api.push(update::group_text(GROUP, ADMIN, 40, &reload));
+    let done = bot.api.messages_to(GROUP, 1).await;
+    assert!(text(&done[0]).contains("Knowledge reloaded"), "{}", done[0]);
+
+    let refused: [(i64, Value); 4] = [
+        // An admin forwarding someone else's command, and a user forwarding an admin's.
+        (
+            ADMIN,
+            update::forwarded(update::private_text(ADMIN, "/reload"), USER),
+        ),
+        (
+            GROUP - 1,
+            update::forwarded(update::group_text(GROUP - 1, USER, 41, &reload), ADMIN),
+        ),
+        (
+            GROUP - 2,
+            update::group_text_as_channel(GROUP - 2, -100_999, 42, &reload),
+        ),
+        (
+            GROUP - 3,
+            update::group_text_as_anonymous_admin(GROUP - 3, 43, &reload),
+        ),
+    ];
+    for (chat, update) in refused {
+        bot.api.push(update.clone());
+        let sent = bot.api.messages_to(chat, 1).await;
+        assert!(
+            text(&sent[0]).contains("only the bot's admins"),
+            "{update}\ngot {}",
+            sent[0]
+        );
+    }
+
+    // Pinning a group's language: its anonymous admins post as the group and may; a channel
+    // may not.
+    bot.api.push(update::group_text_as_anonymous_admin(
+        GROUP - 4,
+        44,
+        "/lang ru",
+    ));
+    assert!(cyrillic_any(text(
+        &bot.api.messages_to(GROUP - 4, 1).await[0]
+    )));
+    bot.api.push(update::group_text_as_channel(
+        GROUP - 5,
+        -100_999,
+        45,
+        "/lang ru",
+    ));
+    let refused = bot.api.messages_to(GROUP - 5, 1).await;
+    assert!(
+        text(&refused[0]).contains("only its admins"),
+        "{}",
+        refused[0]
+    );
+    bot.stop().await;
+}
+
+fn cyrillic_any(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+const NOTICE: &str = "faster than I can answer";
+const TIGHT_LIMIT: [(&str, &str); 2] = [("RATE_LIMIT_PER_MINUTE", "1"), ("RATE_LIMIT_BURST", "3")];
+
+/// One user flooding the bot gets a few answers, one polite notice, then silence; others are
+/// answered as usual meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_user_gets_one_notice_and_starves_no_one() {
+    let bot = start_bot_with(knowledge_dir(), fresh_data_dir(), &TIGHT_LIMIT).await;
+    for _ in 0..8 {
+        bot.api.push(update::private_text(USER, "trade 2022"));
+    }
+    bot.api.push(update::private_text(USER + 1, "trade 2022"));
+    let other = bot.api.messages_to(USER + 1, 1).await;
+    assert!(text(&other[0]).contains("24.2"), "{}", other[0]);
+    bot.api.messages_to(USER, 4).await;
+    let sent = bot.api.quiet_period(USER).await;
+    assert_eq!(sent.len(), 4, "three answers and one notice: {sent:#?}");
+    assert!(sent[..3].iter().all(|m| text(m).contains("24.2")));
+    assert!(text(&sent[3]).contains(NOTICE), "{}", sent[3]);
+    bot.stop().await;
+}
+
+/// In a group, everything a user makes the bot do counts against their limit (commands,
+/// mentions, replies to the bot, buttons); chatter the bot ignores does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_groups_the_limit_counts_everything_a_user_triggers() {
+    let bot = start_bot_with(knowledge_dir(), fresh_data_dir(), &TIGHT_LIMIT).await;
+    let flooder = USER + 2;
+    let triggers = [
+        update::group_text(GROUP, flooder, 50, "morning all"),
+        update::group_text(GROUP, flooder, 51, "visa-free travel is great"),
+        update::group_text(GROUP, flooder, 52, &format!("/visa@{BOT_USERNAME}")),
+        update::group_text(GROUP, flooder, 53, &format!("@{BOT_USERNAME} trade 2022")),
+        update::group_reply_to_bot(GROUP, flooder, 54, "how many days per stay?"),
+        update::group_text(GROUP, flooder, 55, "/trade"),
+        update::group_text(GROUP, flooder, 56, "/help"),
+    ];
+    for update in triggers {
+        bot.api.push(update);
+    }
+    bot.api.messages_to(GROUP, 4).await;
+    // A button press counts too: its spinner is cleared, and nothing is answered.
+    bot.api
+        .push(update::callback(flooder, GROUP, "i:visa-purposes"));
+    bot.api
+        .wait_for(1, Duration::from_secs(10), |c| {
+            c.method == "answerCallbackQuery"
+        })
+        .await;
+    let sent = bot.api.quiet_period(GROUP).await;
+    assert_eq!(sent.len(), 4, "three answers and one notice: {sent:#?}");
+    assert!(text(&sent[3]).contains(NOTICE), "{}", sent[3]);
+    assert_eq!(sent[3]["reply_parameters"]["message_id"], json!(55));
+    bot.stop().await;
+}
+
+/// A corrupt language file in DATA_DIR is moved aside at start (kept for a look, never
+/// silently discarded), and /lang writes a new, whole one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_language_file_is_moved_aside_and_a_new_one_written() {
+    let data = fresh_data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("chat-languages.json"), "{\"5\": \"ru\",").unwrap();
+    let bot = start_bot_with_data(knowledge_dir(), data.clone()).await;
+    bot.api.push(update::private_text(USER, "/lang zh"));
+    assert!(chinese(text(&bot.api.messages_to(USER, 1).await[0])));
+    bot.stop().await;
+    let names: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("chat-languages.json.corrupt-")),
+        "{names:?}"
+    );
+    let saved = std::fs::read_to_string(data.join("chat-languages.json")).unwrap();
+    let saved: Value = serde_json::from_str(&saved).expect("a whole JSON file");
+    assert_eq!(saved, json!({ USER.to_string(): "zh" }));
+}
+
+/// Faults after a message took effect: a slow response, a connection dropped halfway through
+/// the response, a proxy's page instead of JSON. Each reply arrives exactly once: a message
+/// that may have been sent is never sent again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_reply_is_sent_once_whatever_happens_to_the_response() {
+    let bot = start_bot(knowledge_dir()).await;
+    let faults = [
+        Fault::Slow(Duration::from_millis(1200)),
+        Fault::DropMidResponse,
+        Fault::MalformedJson,
+    ];
+    let users: Vec<i64> = (0..faults.len() as i64).map(|n| USER + n).collect();
+    for fault in faults {
+        bot.api.fail_next("sendMessage", fault);
+    }
+    for &user in &users {
+        bot.api.push(update::private_text(user, "trade 2022"));
+    }
+    for &user in &users {
+        bot.api.messages_to(user, 1).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for &user in &users {
+        let sent = bot.api.quiet_period(user).await;
+        assert_eq!(sent.len(), 1, "user {user}: {sent:#?}");
+        assert!(text(&sent[0]).contains("24.2"), "{}", sent[0]);
+    }
+    // And the bot goes on answering.
+    bot.api.push(update::private_text(USER + 9, "trade 2022"));
+    assert!(text(&bot.api.messages_to(USER + 9, 1).await[0]).contains("24.2"));
+    bot.stop().await;
+}
+
+/// 429s in a row: each is waited out as long as Telegram asks, then the reply is sent once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_429s_are_waited_out_and_the_reply_sent_once() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api.fail_next("sendMessage", Fault::RetryAfter(1));
+    bot.api.fail_next("sendMessage", Fault::RetryAfter(1));
+    bot.api.push(update::private_text(USER, "trade 2022"));
+    let tries = bot
+        .api
+        .wait_for(3, Duration::from_secs(15), |c| {
+            c.method == "sendMessage" && c.body["chat_id"] == json!(USER)
+        })
+        .await;
+    for pair in tries.windows(2) {
+        let waited = pair[1].at.duration_since(pair[0].at);
+        assert!(
+            waited >= Duration::from_millis(900),
+            "retried after {waited:?}"
+        );
+    }
+    assert_eq!(
+        bot.api.quiet_period(USER).await.len(),
+        3,
+        "two refused, one sent"
+    );
+    bot.stop().await;
+}
+
+/// The update feed fails (a connection dropped mid-response, then a proxy's page instead of
+/// JSON): the bot backs off instead of asking again at once, and when the server recovers it
+/// answers what came in meanwhile, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polling_backs_off_while_the_server_fails_and_recovers_with_it() {
+    let bot = start_bot(knowledge_dir()).await;
+    bot.api
+        .wait_for(1, Duration::from_secs(10), |c| c.method == "getUpdates")
+        .await;
+    let before = bot.api.calls("getUpdates").len();
+    bot.api.fail_next("getUpdates", Fault::DropMidResponse);
+    bot.api.fail_next("getUpdates", Fault::MalformedJson);
+    // Ends the long poll in flight; the polls after it fail.
+    bot.api.push(update::private_text(USER, "trade 2022"));
+    bot.api.messages_to(USER, 1).await;
+    bot.api.push(update::private_text(USER + 1, "trade 2022"));
+    bot.api.messages_to(USER + 1, 1).await;
+    let polls = bot.api.calls("getUpdates");
+    let after: Vec<_> = polls[before..].iter().map(|c| c.at).collect();
+    assert!(after.len() >= 3, "{} polls", after.len());
+    let gaps = [after[1] - after[0], after[2] - after[1]];
+    assert!(
+        gaps[0] >= Duration::from_millis(900) && gaps[1] >= Duration::from_millis(1900),
+        "no back-off after failed polls: {gaps:?}"
+    );
+    for user in [USER, USER + 1] {
+        assert_eq!(bot.api.quiet_period(user).await.len(), 1, "user {user}");
+    }
     bot.stop().await;
 }

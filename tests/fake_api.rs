@@ -1,8 +1,10 @@
 //! A fake Telegram Bot API server on loopback, for the bot's tests. It speaks the Bot API's
 //! JSON (`getMe`, `getUpdates` with long polling and offsets, `sendMessage`, `setMyCommands`,
 //! `answerCallbackQuery`, `answerInlineQuery`, `editMessageText`, `setWebhook`,
-//! `deleteWebhook`), records every call, and can be told to fail a method (429 with
-//! `retry_after`, 5xx, refused HTML) to test how the bot copes.
+//! `deleteWebhook`), records every call, and can be told to fail a method to test how the bot
+//! copes: before the call takes effect (429 with `retry_after`, 500 and other 5xx, refused
+//! HTML) or after it (a slow response, a connection dropped halfway through the response, a
+//! response that is not JSON), once or until told otherwise.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -23,6 +25,8 @@ pub const BOT_ID: i64 = 123456789;
 pub const BOT_USERNAME: &str = "kzcn_test_bot";
 /// The user `getChatMember` reports as a group's owner; everyone else is a plain member.
 pub const GROUP_OWNER: i64 = 4242;
+/// The stand-in user Telegram names as the sender of an anonymous group admin's message.
+pub const ANONYMOUS_ADMIN: i64 = 1087968824;
 
 /// One recorded API call.
 #[derive(Debug, Clone)]
@@ -32,15 +36,23 @@ pub struct Call {
     pub at: Instant,
 }
 
-/// A failure to inject into the next call of a method.
+/// A failure to inject into a call of a method.
 #[derive(Debug, Clone)]
 pub enum Fault {
-    /// 429 Too Many Requests with `retry_after` seconds.
+    /// 429 Too Many Requests with `retry_after` seconds; the call has no effect.
     RetryAfter(u64),
-    /// 502 Bad Gateway.
-    ServerError,
-    /// 400: Telegram could not parse the HTML.
+    /// An HTTP 5xx status such as 500 or 502; the call has no effect. (teloxide itself waits
+    /// 10 s after any 5xx before reporting it.)
+    Status(u16),
+    /// 400: Telegram could not parse the HTML; the call has no effect.
     BadHtml,
+    /// The call takes effect and its response comes after this long.
+    Slow(Duration),
+    /// The call takes effect, then the connection closes halfway through the response.
+    DropMidResponse,
+    /// The call takes effect, and the response is a proxy's HTML page instead of JSON. The
+    /// page quotes the request's path, token and all, as some proxies' pages do.
+    MalformedJson,
 }
 
 #[derive(Default)]
@@ -51,6 +63,8 @@ struct Inner {
     confirmed: i64,
     calls: Vec<Call>,
     faults: VecDeque<(String, Fault)>,
+    /// A fault for every call of a method until cleared: the server is down.
+    outage: Option<(String, Fault)>,
     next_message_id: i64,
 }
 
@@ -110,6 +124,16 @@ impl FakeApi {
             .unwrap()
             .faults
             .push_back((method.to_owned(), fault));
+    }
+
+    /// Fails every call of `method` with `fault` from now on, until `recover`.
+    pub fn outage(&self, method: &str, fault: Fault) {
+        self.inner.lock().unwrap().outage = Some((method.to_owned(), fault));
+    }
+
+    /// Ends an outage: calls succeed again.
+    pub fn recover(&self) {
+        self.inner.lock().unwrap().outage = None;
     }
 
     pub fn calls(&self, method: &str) -> Vec<Call> {
@@ -251,25 +275,14 @@ async fn handle(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let body: Value = if body.is_empty() {
+    let mut body: Value = if body.is_empty() {
         json!({})
     } else if let Some(boundary) = content_type.split("boundary=").nth(1) {
         multipart_fields(&body, boundary.trim_matches('"'))
     } else {
         serde_json::from_slice(&body).unwrap_or(json!({}))
     };
-    let fault = {
-        let mut inner = api.inner.lock().unwrap();
-        inner.calls.push(Call {
-            method: method.clone(),
-            body: body.clone(),
-            at: Instant::now(),
-        });
-        let position = inner.faults.iter().position(|(m, _)| *m == method);
-        position
-            .and_then(|i| inner.faults.remove(i))
-            .map(|(_, fault)| fault)
-    };
+    let fault = record_and_take_fault(&api, &method, &body);
     match fault {
         Some(Fault::RetryAfter(seconds)) => {
             let description = format!("Too Many Requests: retry after {seconds}");
@@ -279,7 +292,11 @@ async fn handle(
                 Some(json!({"retry_after": seconds})),
             );
         }
-        Some(Fault::ServerError) => return error(StatusCode::BAD_GATEWAY, "Bad Gateway", None),
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).expect("a valid status");
+            let description = status.canonical_reason().unwrap_or("Server Error");
+            return error(status, description, None);
+        }
         Some(Fault::BadHtml) => {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -287,9 +304,61 @@ async fn handle(
                 None,
             )
         }
-        None => {}
+        // A long poll that is about to fail does not first wait for news.
+        Some(_) if method == "getUpdates" => body["timeout"] = json!(0),
+        _ => {}
     }
-    match method.as_str() {
+    let response = respond(&api, &method, &body).await;
+    match fault {
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            response
+        }
+        Some(Fault::DropMidResponse) => cut_short(response).await,
+        Some(Fault::MalformedJson) => {
+            let page = format!("<html><body>502 Bad Gateway: /bot{TOKEN}/{method}</body></html>");
+            (StatusCode::OK, page).into_response()
+        }
+        _ => response,
+    }
+}
+
+/// Records the call; returns the fault it is to suffer, if any.
+fn record_and_take_fault(api: &FakeApi, method: &str, body: &Value) -> Option<Fault> {
+    let mut inner = api.inner.lock().unwrap();
+    inner.calls.push(Call {
+        method: method.to_owned(),
+        body: body.clone(),
+        at: Instant::now(),
+    });
+    if let Some((_, fault)) = inner.outage.as_ref().filter(|(m, _)| m == method) {
+        return Some(fault.clone());
+    }
+    let position = inner.faults.iter().position(|(m, _)| m == method);
+    position
+        .and_then(|i| inner.faults.remove(i))
+        .map(|(_, fault)| fault)
+}
+
+/// `response` with only the first half of its body sent: the declared length promises more,
+/// so the server closes the connection when the body runs out, and the client sees a
+/// connection dropped mid-response.
+async fn cut_short(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .expect("a whole body");
+    let length = axum::http::HeaderValue::from(bytes.len());
+    parts
+        .headers
+        .insert(axum::http::header::CONTENT_LENGTH, length);
+    let half = bytes.slice(..bytes.len() / 2);
+    Response::from_parts(parts, axum::body::Body::from(half))
+}
+
+/// What the Bot API answers to `method`.
+async fn respond(api: &FakeApi, method: &str, body: &Value) -> Response {
+    match method {
         "getMe" => {
             let mut me = bot_user();
             for (key, value) in [
@@ -303,7 +372,7 @@ async fn handle(
             }
             ok(me)
         }
-        "getUpdates" => get_updates(&api, &body).await,
+        "getUpdates" => get_updates(api, body).await,
         "sendMessage" => {
             let chat = body["chat_id"].as_i64().unwrap_or_default();
             let id = {
@@ -386,7 +455,7 @@ async fn get_updates(api: &FakeApi, body: &Value) -> Response {
 pub mod update {
     use serde_json::{json, Value};
 
-    use super::{chat_of, BOT_ID};
+    use super::{chat_of, ANONYMOUS_ADMIN, BOT_ID};
 
     fn user(id: i64) -> Value {
         json!({"id": id, "is_bot": false, "first_name": "User", "language_code": "en"})
@@ -421,6 +490,32 @@ pub mod update {
             "text": "an earlier answer"
         });
         update
+    }
+
+    /// `update` as a forward: the text was first written by `original_author`.
+    pub fn forwarded(mut update: Value, original_author: i64) -> Value {
+        update["message"]["forward_origin"] =
+            json!({"type": "user", "date": 0, "sender_user": user(original_author)});
+        update
+    }
+
+    /// A group message sent on behalf of a channel: Telegram names `Channel_Bot` as `from`.
+    pub fn group_text_as_channel(
+        chat_id: i64,
+        channel_id: i64,
+        message_id: i64,
+        text: &str,
+    ) -> Value {
+        json!({"message": {"message_id": message_id, "date": 0, "chat": chat_of(chat_id),
+            "from": {"id": 136817688, "is_bot": true, "first_name": "Channel", "username": "Channel_Bot"},
+            "sender_chat": {"id": channel_id, "type": "channel", "title": "A channel"}, "text": text}})
+    }
+
+    /// A group message from an anonymous admin: sent as the group, `from` is GroupAnonymousBot.
+    pub fn group_text_as_anonymous_admin(chat_id: i64, message_id: i64, text: &str) -> Value {
+        json!({"message": {"message_id": message_id, "date": 0, "chat": chat_of(chat_id),
+            "from": {"id": ANONYMOUS_ADMIN, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+            "sender_chat": chat_of(chat_id), "text": text}})
     }
 
     pub fn callback(user_id: i64, chat_id: i64, data: &str) -> Value {

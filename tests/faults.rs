@@ -2,7 +2,6 @@
 //! none is skipped, none makes loading hang, editor and hidden files are left alone, and a
 //! reload that meets a fault keeps the old base serving.
 
-use std::collections::BTreeSet;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
@@ -10,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kzcn_bot::bot::BotState;
+use kzcn_bot::config::ServeConfig;
 use kzcn_bot::knowledge::MAX_FILE_BYTES;
 use kzcn_bot::Engine;
 
@@ -289,7 +289,14 @@ async fn a_reload_that_meets_a_file_fault_keeps_the_old_base() {
     for fault in faults() {
         let dir = copy_dir(&fixture("mini"), &format!("reload-{}", fault.name));
         let engine = Engine::load(&dir).expect("the fixture loads");
-        let state = BotState::new(engine, dir.clone(), BTreeSet::new(), data.clone());
+        let config = ServeConfig::from_vars(None, &|name| match name {
+            "TELOXIDE_TOKEN" => Some("1:test".to_owned()),
+            "KNOWLEDGE_DIR" => Some(dir.display().to_string()),
+            "DATA_DIR" => Some(data.display().to_string()),
+            _ => None,
+        })
+        .expect("a valid configuration");
+        let state = BotState::new(engine, &config);
         let before = state.engine();
         (fault.make)(&dir);
         if !fault.holds(&dir) {

@@ -281,6 +281,11 @@ async fn the_webhook_rejects_requests_without_the_right_secret() {
     server.signal("TERM");
     let (code, _) = server.wait(Duration::from_secs(10)).await;
     assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+    let log = server.log_text();
+    assert!(
+        !log.contains("s3cret-Token"),
+        "the webhook secret leaked into the log:\n{log}"
+    );
 }
 
 #[test]
@@ -296,6 +301,34 @@ fn serve_without_a_token_explains_what_to_do() {
     assert!(
         err.contains("TELOXIDE_TOKEN") && err.contains("kzcn-bot ask"),
         "{err}"
+    );
+}
+
+/// A `.env` line that cannot be read is named by its number (its value never shown), and
+/// `serve` stops on it instead of claiming the setting is missing.
+#[test]
+fn serve_names_an_unreadable_env_line_and_stops() {
+    let dir = std::env::temp_dir().join(format!("kzcn-bot-dotenv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join(".env"),
+        "# settings\nTELOXIDE_TOKEN=123456789:TEST token_secret\nADMIN_IDS=1\n",
+    )
+    .expect("write .env");
+    let output = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"))
+        .arg("serve")
+        .current_dir(&dir)
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains(".env:2: TELOXIDE_TOKEN: "), "{err}");
+    assert!(err.contains("cannot be read"), "{err}");
+    assert!(!err.contains("is not set"), "{err}");
+    assert!(
+        !err.contains("token_secret"),
+        "the value is never shown: {err}"
     );
 }
 
@@ -462,4 +495,58 @@ async fn the_real_binary_handles_groups_buttons_inline_reload_and_429() {
     server.signal("TERM");
     let (code, _) = server.wait(Duration::from_secs(10)).await;
     assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+}
+
+/// CPU time the process `pid` has used, in clock ticks (1/100 s on Linux).
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");
+    // The fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .expect("a stat line")
+        .1
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// While Telegram answers with garbage (a proxy's page quoting the URL, token and all), the
+/// real binary backs off instead of spinning, logs no token, and answers again, once each,
+/// when the server recovers.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_costs_no_cpu_leaks_no_token_and_the_bot_recovers() {
+    use crate::fake_api::Fault;
+    let api = FakeApi::start().await;
+    let mut server = Server::start(&api, &[], "outage");
+    api.wait_for(1, Duration::from_secs(20), |c| c.method == "getUpdates")
+        .await;
+    api.outage("getUpdates", Fault::MalformedJson);
+    // Ends the long poll in flight; every poll after it fails.
+    api.push(update::private_text(701, "trade 2022"));
+    api.messages_to(701, 1).await;
+    let before = cpu_ticks(server.child.id());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let spent = cpu_ticks(server.child.id()) - before;
+    assert!(spent <= 15, "{spent} ticks of CPU in 1.5 s of outage");
+    api.recover();
+    api.push(update::private_text(702, "trade 2022"));
+    api.messages_to(702, 1).await;
+    for user in [701, 702] {
+        assert_eq!(api.quiet_period(user).await.len(), 1, "user {user}");
+    }
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(10)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+    let log = server.log_text();
+    assert!(
+        log.contains("InvalidJson"),
+        "the failed polls are logged:\n{log}"
+    );
+    let secret = TOKEN.split_once(':').unwrap().1;
+    assert!(
+        !log.contains(secret),
+        "the token leaked into the log:\n{log}"
+    );
 }

@@ -10,12 +10,14 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
     ChatMemberStatus, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle,
-    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode,
+    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode, UserId,
 };
 use tracing::{info, warn};
 
+use super::limit::Verdict;
+use super::pool::Panicked;
 use super::render::{self, escape};
-use super::send::{retrying, send_pieces};
+use super::send::{describe, retrying, send_pieces};
 use super::state::BotState;
 use super::{Command, TgBot};
 use crate::answer::{Answer, Engine};
@@ -89,6 +91,48 @@ fn find_mention(text: &str, mention: &str) -> Option<usize> {
     })
 }
 
+/// The person answerable for a message: its sender, when Telegram vouches for who that is. A
+/// forward carries someone else's words; a message sent as a channel or as an anonymous group
+/// admin (`sender_chat`, with a stand-in bot such as GroupAnonymousBot as `from`) names no
+/// person; and a bot is not one.
+fn author(msg: &Message) -> Option<UserId> {
+    if msg.forward_origin().is_some() || msg.is_automatic_forward() || msg.sender_chat.is_some() {
+        return None;
+    }
+    let user = msg.from.as_ref()?;
+    let stand_in = user.id.is_anonymous() || user.id.is_channel() || user.id.is_telegram();
+    (!user.is_bot && !stand_in).then_some(user.id)
+}
+
+/// Whom a message's work counts against: the chat it was sent as (a channel, or a group for
+/// its anonymous admins), else its sender.
+fn requester(msg: &Message) -> Option<i64> {
+    let chat = msg.sender_chat.as_ref().map(|chat| chat.id.0);
+    chat.or_else(|| msg.from.as_ref().map(|user| user.id.0 as i64))
+}
+
+/// Counts a message against its sender's rate limit. Over the limit the message is dropped,
+/// and the sender is told why, once per window.
+async fn admitted(bot: &TgBot, msg: &Message, state: &BotState) -> anyhow::Result<bool> {
+    let Some(who) = requester(msg) else {
+        return Ok(true);
+    };
+    match state.admit(who) {
+        Verdict::Go => Ok(true),
+        Verdict::Refuse { tell: false } => Ok(false),
+        Verdict::Refuse { tell: true } => {
+            info!(
+                who,
+                chat = msg.chat.id.0,
+                "over the rate limit: told, then quiet"
+            );
+            let html = said(&state.engine(), "rate_limited", ui_lang(state, msg), &[]);
+            send_html(bot, msg, html, None).await?;
+            Ok(false)
+        }
+    }
+}
+
 /// The user's interface language, from Telegram.
 fn interface(user: Option<&teloxide::types::User>) -> Option<Lang> {
     user.and_then(|u| u.language_code.as_deref())
@@ -145,6 +189,9 @@ async fn on_question(
     state: Arc<BotState>,
     me: Me,
 ) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
     let engine = state.engine();
     let text = question.0.trim();
     if text.starts_with('/') {
@@ -167,17 +214,30 @@ async fn on_question(
         .and_then(|r| r.from.as_ref())
         .is_some_and(|user| user.id == me.id);
     let previous = state.follow_up(chat, replying, msg.chat.is_private());
-    let answer = engine.answer_after(
-        text,
-        interface(msg.from.as_ref()),
-        state.chat_language(chat),
-        previous.as_ref(),
-    );
+    let (hint, pinned) = (interface(msg.from.as_ref()), state.chat_language(chat));
+    let answered = state
+        .answer_with(Arc::clone(&engine), text.to_owned(), move |engine, text| {
+            engine.answer_after(text, hint, pinned, previous.as_ref())
+        })
+        .await;
+    let Ok(answer) = answered else {
+        return apologise(&bot, &msg, &state, &engine).await;
+    };
     state.remember(chat, answer.follow_up.clone());
     send_answer(&bot, &msg, &answer).await
 }
 
+/// The reply when the engine failed on a question: the user learns it was not their fault,
+/// and the chat goes on working.
+async fn apologise(bot: &TgBot, msg: &Message, state: &BotState, engine: &Engine) -> HandlerResult {
+    let html = said(engine, "answer_failed", ui_lang(state, msg), &[]);
+    send_html(bot, msg, html, None).await
+}
+
 async fn on_not_text(bot: TgBot, msg: Message, state: Arc<BotState>) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
     let html = said(&state.engine(), "only_text", ui_lang(&state, &msg), &[]);
     send_html(&bot, &msg, html, None).await
 }
@@ -215,6 +275,9 @@ async fn on_command(
     state: Arc<BotState>,
     me: Me,
 ) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
     let engine = state.engine();
     let lang = ui_lang(&state, &msg);
     let pinned = state.chat_language(msg.chat.id.0);
@@ -242,8 +305,16 @@ async fn on_command(
             send_html(&bot, &msg, how_to_ask(&engine, &me, lang), None).await
         }
         Command::Ask(question) => {
-            let answer = engine.answer_as(&question, interface(msg.from.as_ref()), pinned);
-            send_answer(&bot, &msg, &answer).await
+            let hint = interface(msg.from.as_ref());
+            let answered = state
+                .answer_with(Arc::clone(&engine), question, move |engine, question| {
+                    engine.answer_as(question, hint, pinned)
+                })
+                .await;
+            match answered {
+                Ok(answer) => send_answer(&bot, &msg, &answer).await,
+                Err(Panicked) => apologise(&bot, &msg, &state, &engine).await,
+            }
         }
         Command::Topics => {
             let titles: Vec<String> = engine
@@ -315,34 +386,54 @@ async fn set_language(bot: &TgBot, msg: &Message, state: &BotState, code: &str) 
     let Some(lang) = Lang::from_code(code.trim()) else {
         return send_html(bot, msg, said(&engine, "lang_usage", current, &[]), None).await;
     };
-    if !msg.chat.is_private() {
-        let Some(user) = msg.from.as_ref() else {
-            return Ok(());
-        };
-        let member = retrying(|| bot.get_chat_member(msg.chat.id, user.id).send()).await?;
-        if !matches!(
-            member.status(),
-            ChatMemberStatus::Owner | ChatMemberStatus::Administrator
-        ) {
-            return send_html(
-                bot,
-                msg,
-                said(&engine, "lang_admins_only", current, &[]),
-                None,
-            )
-            .await;
-        }
+    if !msg.chat.is_private() && !group_admin(bot, msg).await? {
+        return send_html(
+            bot,
+            msg,
+            said(&engine, "lang_admins_only", current, &[]),
+            None,
+        )
+        .await;
     }
-    state.set_chat_language(msg.chat.id.0, lang);
-    info!(chat = msg.chat.id.0, %lang, "chat language pinned");
+    match state.set_chat_language(msg.chat.id.0, lang).await {
+        Ok(()) => info!(chat = msg.chat.id.0, %lang, "chat language pinned"),
+        Err(error) => warn!(
+            chat = msg.chat.id.0,
+            %lang,
+            "chat language pinned until the next restart: {error:#}"
+        ),
+    }
     send_html(bot, msg, said(&engine, "lang_set", lang, &[]), None).await
+}
+
+/// Whether a group message comes from one of the group's admins. Anonymous admins post as the
+/// group itself, which only they can do; anyone else is asked about by numeric id.
+async fn group_admin(bot: &TgBot, msg: &Message) -> Result<bool, teloxide::RequestError> {
+    let as_this_group = msg
+        .sender_chat
+        .as_ref()
+        .is_some_and(|c| c.id == msg.chat.id);
+    if as_this_group && msg.forward_origin().is_none() && !msg.is_automatic_forward() {
+        return Ok(true);
+    }
+    let Some(user) = author(msg) else {
+        return Ok(false);
+    };
+    let member = retrying(|| bot.get_chat_member(msg.chat.id, user).send()).await?;
+    Ok(matches!(
+        member.status(),
+        ChatMemberStatus::Owner | ChatMemberStatus::Administrator
+    ))
 }
 
 async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
     let engine = state.engine();
-    let user = msg.from.as_ref().map(|u| u.id.0);
+    // Only the numeric id of the message's own author counts, in any chat: never a username,
+    // a forward's origin, or a channel or anonymous admin.
+    let user = author(msg).map(|id| id.0);
     if !user.is_some_and(|id| state.is_admin(id)) {
-        warn!(user = ?user, chat = msg.chat.id.0, "refused /reload from a non-admin");
+        let from = msg.from.as_ref().map(|u| u.id.0);
+        warn!(user = ?from, chat = msg.chat.id.0, "refused /reload from someone not an admin");
         return send_html(bot, msg, said(&engine, "reload_refused", lang, &[]), None).await;
     }
     let html = match state.reload().await {
@@ -407,9 +498,29 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
 }
 
 async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> HandlerResult {
-    // Answer the callback first, whatever happens next: no spinner is left on the button.
-    retrying(|| bot.answer_callback_query(query.id.clone()).send()).await?;
     let engine = state.engine();
+    let verdict = state.admit(query.from.id.0 as i64);
+    // Over the limit, the button's pop-up says so (once per window).
+    let notice = (verdict == Verdict::Refuse { tell: true }).then(|| {
+        let lang = interface(Some(&query.from)).unwrap_or_default();
+        engine.knowledge().message("rate_limited", lang).to_owned()
+    });
+    // Answer the callback first, whatever happens next: no spinner is left on the button. If
+    // that fails, the answer itself still goes out.
+    let answered = retrying(|| match &notice {
+        Some(text) => bot
+            .answer_callback_query(query.id.clone())
+            .text(text.clone())
+            .send(),
+        None => bot.answer_callback_query(query.id.clone()).send(),
+    })
+    .await;
+    if let Err(error) = answered {
+        warn!("cannot answer a button's callback: {}", describe(&error));
+    }
+    if verdict != Verdict::Go {
+        return Ok(());
+    }
     let answer = render::parse_button(query.data.as_deref().unwrap_or_default()).and_then(
         |(kind, lang, id)| {
             let lang = lang
@@ -442,13 +553,34 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
 }
 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
+    if state.admit(query.from.id.0 as i64) != Verdict::Go {
+        // No engine work over the limit; an empty answer, not cached, so a later try is real.
+        retrying(|| {
+            bot.answer_inline_query(query.id.clone(), Vec::<InlineQueryResult>::new())
+                .cache_time(0)
+                .is_personal(true)
+                .send()
+        })
+        .await?;
+        return Ok(());
+    }
     let engine = state.engine();
     let hint = interface(Some(&query.from));
-    let answers = if query.query.trim().is_empty() {
-        engine.topic_answers(hint.unwrap_or_default())
-    } else {
-        engine.top_answers(&query.query, hint, INLINE_RESULTS)
-    };
+    let answered = state
+        .answer_with(
+            Arc::clone(&engine),
+            query.query.clone(),
+            move |engine, text| {
+                if text.trim().is_empty() {
+                    engine.topic_answers(hint.unwrap_or_default())
+                } else {
+                    engine.top_answers(text, hint, INLINE_RESULTS)
+                }
+            },
+        )
+        .await;
+    // After a failed engine call the user sees no results, and may type on.
+    let answers = answered.unwrap_or_default();
     let results: Vec<InlineQueryResult> = answers
         .iter()
         .take(INLINE_RESULTS)
@@ -472,6 +604,9 @@ async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> Hand
     retrying(|| {
         bot.answer_inline_query(query.id.clone(), results.clone())
             .cache_time(60)
+            // The answers follow the user's interface language: Telegram must not cache them
+            // for everyone who types the same words.
+            .is_personal(true)
             .send()
     })
     .await?;

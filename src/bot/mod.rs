@@ -1,15 +1,22 @@
 //! The Telegram front: a thin shell over `Engine::answer`.
 //!
 //! `commands` is the command enum (its docs are `/help`); `schema` routes updates to the
-//! `handlers`, which snapshot the knowledge base, call the engine, `render` the answer as HTML
-//! and `send` it (with retries, and plain text when HTML is refused). `state` holds the shared
-//! engine, swapped atomically on `/reload` or SIGHUP. `run` starts it all and stops it cleanly.
+//! `handlers`, which snapshot the knowledge base, call the engine on the `pool` (off the async
+//! threads, a panic caught), `render` the answer as HTML and `send` it (with retries, and plain
+//! text when HTML is refused, a reply never sent twice). `state` holds the shared engine,
+//! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit` and the `store` of
+//! pinned chat languages. `run` starts it all and stops it cleanly.
 
 mod commands;
 mod handlers;
+mod limit;
+mod pool;
 pub mod render;
 mod send;
 mod state;
+mod store;
+#[cfg(test)]
+mod tests;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -46,6 +53,16 @@ pub async fn run(
     engine: Engine,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let state = BotState::new(engine, &config);
+    serve(config, state, shutdown).await
+}
+
+/// `run` with the state already built (tests build one of their own).
+pub(crate) async fn serve(
+    config: ServeConfig,
+    state: BotState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     // Start waiting for the stop signal at once, so a signal during start-up is not missed.
     let (stop_sender, stopping) = tokio::sync::watch::channel(false);
@@ -58,7 +75,7 @@ pub async fn run(
         raw = raw.set_api_url(url.clone());
     }
     let bot = Throttle::new_spawn(raw, Limits::default());
-    let redactor = Arc::new(Redactor::new(config.token.expose()));
+    let redactor = Arc::new(Redactor::for_config(&config));
 
     let me = send::retrying(|| bot.get_me().send()).await.map_err(|e| {
         anyhow::anyhow!(
@@ -67,14 +84,8 @@ pub async fn run(
         )
     })?;
     info!(username = %me.username(), "connected to Telegram");
-    register_commands(&bot, &engine, &redactor).await;
-
-    let state = Arc::new(BotState::new(
-        engine,
-        config.knowledge_dir.clone(),
-        config.admins.clone(),
-        config.data_dir.clone(),
-    ));
+    let state = Arc::new(state);
+    register_commands(&bot, &state.engine(), &redactor).await;
     spawn_reload_on_sighup(Arc::clone(&state));
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
@@ -86,11 +97,15 @@ pub async fn run(
         .build();
     match &config.webhook {
         None => {
-            let mut listener = Polling::builder(bot.clone())
-                .timeout(POLL_TIMEOUT)
-                .delete_webhook()
-                .await
-                .build();
+            // Long polling works only without a webhook. Deleted here rather than by the
+            // builder, which logs its failures unredacted.
+            if let Err(error) = send::retrying(|| bot.delete_webhook().send()).await {
+                warn!(
+                    "cannot delete the webhook: {}",
+                    redactor.redact(&error.to_string())
+                );
+            }
+            let mut listener = Polling::builder(bot.clone()).timeout(POLL_TIMEOUT).build();
             stop_when(stopping, listener.stop_token());
             info!(
                 ms = started.elapsed().as_millis() as u64,
@@ -100,7 +115,7 @@ pub async fn run(
         }
         Some(hook) => {
             let options = webhooks::Options::new(hook.listen, hook.url.clone())
-                .secret_token(hook.secret.clone());
+                .secret_token(hook.secret.expose().to_owned());
             let mut listener = webhooks::axum(bot.clone(), options).await.map_err(|e| {
                 anyhow::anyhow!(
                     "cannot set the webhook: {}",
@@ -228,32 +243,72 @@ pub async fn stop_signal() {
     }
 }
 
-/// Logs errors with the bot token blanked out: request URLs carry the token, and a log line
-/// must never give it away.
+/// Blanks secrets out of text bound for a log or an error: the bot token (request URLs carry
+/// it), its secret half, the webhook secret, and anything else shaped like a bot token.
 pub struct Redactor {
-    token: String,
+    /// Longest first, so a secret inside another is not left half-shown.
+    secrets: Vec<String>,
 }
 
 impl Redactor {
-    pub fn new(token: &str) -> Redactor {
-        Redactor {
-            token: token.to_owned(),
+    /// A redactor for the bot token and any other `secrets`.
+    pub fn new(token: &str, secrets: &[&str]) -> Redactor {
+        let mut all: Vec<String> = secrets.iter().map(|s| (*s).to_owned()).collect();
+        all.push(token.to_owned());
+        // The secret half alone is as good as the token.
+        if let Some((_, half)) = token.split_once(':') {
+            all.push(half.to_owned());
         }
+        // Short strings would blank out ordinary words; no real secret is that short.
+        all.retain(|s| s.len() >= 8);
+        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Redactor { secrets: all }
+    }
+
+    /// The redactor for `config`'s token and webhook secret.
+    pub fn for_config(config: &ServeConfig) -> Redactor {
+        let webhook: Vec<&str> = config.webhook.iter().map(|h| h.secret.expose()).collect();
+        Redactor::new(config.token.expose(), &webhook)
     }
 
     pub fn redact(&self, text: &str) -> String {
         let mut text = text.to_owned();
-        if !self.token.is_empty() {
-            text = text.replace(&self.token, "<token>");
+        for secret in &self.secrets {
+            text = text.replace(secret.as_str(), "<redacted>");
         }
-        // The secret half alone is as good as the token.
-        if let Some((_, secret)) = self.token.split_once(':') {
-            if secret.len() >= 8 {
-                text = text.replace(secret, "<token>");
-            }
-        }
-        text
+        scrub_tokens(&text)
     }
+}
+
+/// `text` with anything shaped like a bot token (digits, a colon, then 30 or more of A–Z, a–z,
+/// 0–9, `_` and `-`) replaced by `<token>`: for logs that have no `Redactor` at hand, and for
+/// tokens other than our own.
+pub(crate) fn scrub_tokens(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let secret_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(colon) = text[from..].find(':').map(|at| at + from) {
+        let digits = bytes[copied..colon]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let secret = bytes[colon + 1..]
+            .iter()
+            .take_while(|b| secret_byte(b))
+            .count();
+        from = colon + 1;
+        if digits >= 5 && secret >= 30 {
+            // Both ends sit next to ASCII bytes, so they are character boundaries.
+            out.push_str(&text[copied..colon - digits]);
+            out.push_str("<token>");
+            copied = colon + 1 + secret;
+            from = copied;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 impl<E: std::fmt::Debug + Send + 'static> ErrorHandler<E> for Redactor {
@@ -263,5 +318,37 @@ impl<E: std::fmt::Debug + Send + 'static> ErrorHandler<E> for Redactor {
     ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
         let line = self.redact(&format!("{error:?}"));
         Box::pin(async move { error!("{line}") })
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn secrets_and_token_shapes_are_blanked_out_and_nothing_else() {
+        let redactor = Redactor::new("123456:secret-half-ABCDEF", &["hook_Secret-1"]);
+        let foreign = format!("987654321:{}", "Ab_-9".repeat(7));
+        let cases = [
+            (
+                "GET http://127.0.0.1:8081/bot123456:secret-half-ABCDEF/getMe failed".to_owned(),
+                "GET http://127.0.0.1:8081/bot<redacted>/getMe failed".to_owned(),
+            ),
+            (
+                "half: secret-half-ABCDEF, hook: hook_Secret-1".to_owned(),
+                "half: <redacted>, hook: <redacted>".to_owned(),
+            ),
+            (
+                format!("url (https://api.telegram.org/bot{foreign}/sendMessage)"),
+                "url (https://api.telegram.org/bot<token>/sendMessage)".to_owned(),
+            ),
+            (
+                "at 10:30, id 42:7, Алматы: 1234567:short".to_owned(),
+                "at 10:30, id 42:7, Алматы: 1234567:short".to_owned(),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(redactor.redact(&text), expected);
+        }
     }
 }

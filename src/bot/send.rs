@@ -1,6 +1,8 @@
-//! Sending with care: transient failures (time-outs, dropped connections, 5xx, a 429 the rate
-//! limiter did not absorb) are retried with back-off so no reply is lost, and HTML that
-//! Telegram refuses is sent again as plain text.
+//! Sending with care. Failures that show a request had no effect (a 429, which is waited out
+//! as told, a 5xx, a connection that never opened) are retried with back-off. A request that
+//! may have taken effect (the connection dropped after it was sent, a response that is not
+//! JSON, a time-out) is retried only when repeating it is harmless: a message is never sent
+//! again, so no reply comes twice. HTML that Telegram refuses is sent again as plain text.
 
 use std::future::Future;
 use std::time::Duration;
@@ -11,20 +13,40 @@ use teloxide::{ApiError, RequestError};
 use tracing::warn;
 
 use super::render;
-use super::TgBot;
+use super::{scrub_tokens, TgBot};
 
 const ATTEMPTS: u32 = 5;
 const FIRST_DELAY: Duration = Duration::from_millis(300);
 /// The longest a 429 is waited out here; Telegram asks for seconds, not hours.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// Whether a request may be sent again after a failure that leaves its effect unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// Doing it twice is harmless (reading, setting menus, answering a query).
+    Harmless,
+    /// Doing it twice shows twice (sending a message): repeat only what surely failed.
+    OnlyIfUndone,
+}
+
+/// Whether a request may have taken effect although it failed: it reached the server, and
+/// what came back was lost or unreadable.
+fn may_have_taken_effect(error: &RequestError) -> bool {
+    match error {
+        RequestError::Network(network) => !network.is_connect(),
+        RequestError::InvalidJson { .. } => true,
+        _ => false,
+    }
+}
+
 /// Whether a failed request may succeed if sent again, and after how long at least.
-fn transient(error: &RequestError) -> Option<Duration> {
+fn transient(error: &RequestError, repeat: Repeat) -> Option<Duration> {
+    if may_have_taken_effect(error) {
+        return (repeat == Repeat::Harmless).then_some(Duration::ZERO);
+    }
     match error {
         RequestError::RetryAfter(after) => Some(after.duration().min(MAX_RETRY_AFTER)),
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
-            Some(Duration::ZERO)
-        }
+        RequestError::Network(_) | RequestError::Io(_) => Some(Duration::ZERO),
         RequestError::Api(ApiError::Unknown(description)) => {
             let server_side = [
                 "Internal Server Error",
@@ -42,8 +64,28 @@ fn transient(error: &RequestError) -> Option<Duration> {
     }
 }
 
-/// Runs `op` until it succeeds, fails for good, or has been tried `ATTEMPTS` times.
-pub(crate) async fn retrying<T, F, Fut>(mut op: F) -> Result<T, RequestError>
+/// A failure as a log line: never a response body, which may quote anything (a proxy's page
+/// quoting the request's URL, token and all), and no token-shaped text.
+pub(crate) fn describe(error: &RequestError) -> String {
+    match error {
+        RequestError::InvalidJson { source, .. } => {
+            format!("the response was not the Bot API's JSON ({source})")
+        }
+        other => scrub_tokens(&other.to_string()),
+    }
+}
+
+/// Runs `op`, a request that is harmless to repeat, until it succeeds, fails for good, or has
+/// been tried `ATTEMPTS` times.
+pub(crate) async fn retrying<T, F, Fut>(op: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    retry(Repeat::Harmless, op).await
+}
+
+async fn retry<T, F, Fut>(repeat: Repeat, mut op: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
@@ -53,10 +95,11 @@ where
     loop {
         match op().await {
             Ok(value) => return Ok(value),
-            Err(error) => match transient(&error) {
+            Err(error) => match transient(&error, repeat) {
                 Some(wait) if attempt < ATTEMPTS => {
-                    // teloxide strips the token from network errors; this text carries none.
+                    let error = describe(&error);
                     warn!(attempt, "Telegram request failed, retrying: {error}");
+                    // Never sooner than Telegram asked, and later each time: no busy loop.
                     tokio::time::sleep(wait.max(delay)).await;
                     delay *= 2;
                     attempt += 1;
@@ -92,7 +135,8 @@ pub(crate) async fn send_pieces(
     Ok(())
 }
 
-/// One message, retried until it is sent or fails for good.
+/// One message, retried while it surely was not sent. When it may have been (the response
+/// was lost), it counts as sent: a reply missing its confirmation beats a reply shown twice.
 async fn send_one(
     bot: &TgBot,
     chat: ChatId,
@@ -101,7 +145,7 @@ async fn send_one(
     reply: Option<MessageId>,
     markup: &Option<InlineKeyboardMarkup>,
 ) -> Result<(), RequestError> {
-    retrying(|| {
+    let sent = retry(Repeat::OnlyIfUndone, || {
         let mut request = bot.send_message(chat, text);
         if let Some(mode) = mode {
             request = request.parse_mode(mode);
@@ -115,8 +159,18 @@ async fn send_one(
         }
         request.send()
     })
-    .await
-    .map(|_| ())
+    .await;
+    match sent {
+        Err(error) if may_have_taken_effect(&error) => {
+            let error = describe(&error);
+            warn!(
+                chat = chat.0,
+                "a message may have been sent unconfirmed ({error}); not sending it again"
+            );
+            Ok(())
+        }
+        other => other.map(|_| ()),
+    }
 }
 
 #[cfg(test)]
@@ -143,11 +197,24 @@ mod tests {
             ),
         ];
         for (error, expected) in cases {
-            assert_eq!(transient(&error).is_some(), expected, "{error:?}");
+            for repeat in [Repeat::Harmless, Repeat::OnlyIfUndone] {
+                assert_eq!(transient(&error, repeat).is_some(), expected, "{error:?}");
+            }
         }
         assert_eq!(
-            transient(&RequestError::RetryAfter(Seconds::from_seconds(3))),
+            transient(
+                &RequestError::RetryAfter(Seconds::from_seconds(3)),
+                Repeat::OnlyIfUndone
+            ),
             Some(Duration::from_secs(3))
         );
+        // A response that is not JSON came from a server that may have done the work.
+        let garbled = RequestError::InvalidJson {
+            source: std::sync::Arc::new(serde_json::from_str::<u8>("<html>").unwrap_err()),
+            raw: "<html>/bot1:secret-in-a-page</html>".into(),
+        };
+        assert_eq!(transient(&garbled, Repeat::Harmless), Some(Duration::ZERO));
+        assert_eq!(transient(&garbled, Repeat::OnlyIfUndone), None);
+        assert!(!describe(&garbled).contains("secret-in-a-page"));
     }
 }

@@ -2,18 +2,19 @@
 //! the admins. A reload builds a whole new engine off the async threads and swaps it in; a
 //! question in flight keeps the snapshot it took, so it finishes on the old base.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
+use super::limit::{Limiter, Verdict};
+use super::pool::{Panicked, Pool};
+use super::store::LanguageStore;
 use crate::answer::{Engine, FollowUp};
+use crate::config::ServeConfig;
 use crate::knowledge::{Diff, Lang, LoadError};
-
-/// The file in `DATA_DIR` that keeps each chat's pinned language across restarts.
-const LANGUAGES_FILE: &str = "chat-languages.json";
 
 pub struct BotState {
     engine: ArcSwap<Engine>,
@@ -21,13 +22,19 @@ pub struct BotState {
     admins: BTreeSet<u64>,
     /// One reload at a time: two at once would race to report the same diff.
     reloading: tokio::sync::Mutex<()>,
-    /// Languages pinned with /lang, by chat id. A std mutex: it is never held across `.await`.
-    languages: Mutex<BTreeMap<i64, Lang>>,
-    data_dir: PathBuf,
+    /// Languages pinned with /lang, by chat id, kept in DATA_DIR.
+    languages: Arc<LanguageStore>,
     /// What each chat's last answer was about, and when: a short follow-up continues it. Kept
     /// in memory only, for at most `MAX_FOLLOW_UPS` chats. A std mutex, never held across
     /// `.await`.
     follow_ups: Mutex<HashMap<i64, (FollowUp, Instant)>>,
+    /// Where engine calls run: off the async threads, a few at once.
+    pool: Pool,
+    /// How much each user may make the bot do.
+    limiter: Limiter,
+    /// Tests only: runs before each engine call with the question, to make it panic or slow.
+    #[cfg(test)]
+    fault: Option<fn(&str)>,
 }
 
 /// How long a private chat's last answer can be followed up without replying to it.
@@ -66,52 +73,71 @@ impl ReloadReport {
 }
 
 impl BotState {
-    pub fn new(
-        engine: Engine,
-        knowledge_dir: PathBuf,
-        admins: BTreeSet<u64>,
-        data_dir: PathBuf,
-    ) -> BotState {
-        let languages = std::fs::read_to_string(data_dir.join(LANGUAGES_FILE))
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default();
+    /// The state for `config`: its knowledge directory, admins, data directory and rate limit.
+    pub fn new(engine: Engine, config: &ServeConfig) -> BotState {
         BotState {
             engine: ArcSwap::from_pointee(engine),
-            knowledge_dir,
-            admins,
+            knowledge_dir: config.knowledge_dir.clone(),
+            admins: config.admins.clone(),
             reloading: tokio::sync::Mutex::new(()),
-            languages: Mutex::new(languages),
-            data_dir,
+            languages: Arc::new(LanguageStore::open(&config.data_dir)),
             follow_ups: Mutex::new(HashMap::new()),
+            pool: Pool::new(),
+            limiter: Limiter::new(config.rate_limit),
+            #[cfg(test)]
+            fault: None,
         }
+    }
+
+    /// Tests only: a state whose engine calls first pass the question to `fault`, which may
+    /// panic or sleep like a broken or slow engine would.
+    #[cfg(test)]
+    pub(crate) fn with_fault(engine: Engine, config: &ServeConfig, fault: fn(&str)) -> BotState {
+        BotState {
+            fault: Some(fault),
+            ..BotState::new(engine, config)
+        }
+    }
+
+    /// Counts one request of `who` against its rate limit.
+    pub(crate) fn admit(&self, who: i64) -> Verdict {
+        self.limiter.check(who, Instant::now())
+    }
+
+    /// Answers `question` with `call` on the `engine` snapshot, off the async threads, so a
+    /// slow answer holds up no other chat; a panic in it is logged and becomes `Panicked`.
+    pub(crate) async fn answer_with<T, F>(
+        &self,
+        engine: Arc<Engine>,
+        question: String,
+        call: F,
+    ) -> Result<T, Panicked>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine, &str) -> T + Send + 'static,
+    {
+        #[cfg(test)]
+        let fault = self.fault;
+        self.pool
+            .run(move || {
+                #[cfg(test)]
+                if let Some(fault) = fault {
+                    fault(&question);
+                }
+                call(&engine, &question)
+            })
+            .await
     }
 
     /// The language pinned for a chat with /lang, if any.
     pub fn chat_language(&self, chat: i64) -> Option<Lang> {
-        self.languages
-            .lock()
-            .expect("languages lock")
-            .get(&chat)
-            .copied()
+        self.languages.get(chat)
     }
 
-    /// Pins a chat's language and saves the choice (a failed save is logged; the pin holds
-    /// until the next restart).
-    pub fn set_chat_language(&self, chat: i64, lang: Lang) {
-        let snapshot = {
-            let mut languages = self.languages.lock().expect("languages lock");
-            languages.insert(chat, lang);
-            serde_json::to_string_pretty(&*languages).expect("a map of languages serialises")
-        };
-        let path = self.data_dir.join(LANGUAGES_FILE);
-        let temporary = path.with_extension("json.tmp");
-        let saved = std::fs::create_dir_all(&self.data_dir)
-            .and_then(|()| std::fs::write(&temporary, snapshot))
-            .and_then(|()| std::fs::rename(&temporary, &path));
-        if let Err(error) = saved {
-            tracing::warn!("cannot save chat languages to {}: {error}", path.display());
-        }
+    /// Pins a chat's language and saves the choice, off the async threads. On an error the
+    /// pin holds until the next restart.
+    pub async fn set_chat_language(&self, chat: i64, lang: Lang) -> anyhow::Result<()> {
+        self.languages.set(chat, lang).await
     }
 
     /// What a chat's last answer was about, if a new message may continue it: a reply to the

@@ -274,6 +274,8 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("lang_set", &[]),
     ("lang_usage", &[]),
     ("lang_admins_only", &[]),
+    ("answer_failed", &[]),
+    ("rate_limited", &[]),
     ("cmd_header", &[]),
     ("cmd_start", &[]),
     ("cmd_help", &[]),
