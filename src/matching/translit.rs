@@ -67,7 +67,7 @@ fn single(c: char, lang: Lang) -> Option<&'static str> {
 fn is_vowel(c: char) -> bool {
     matches!(
         c,
-        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'á' | 'ó' | 'ú' | 'ı' | 'é'
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'á' | 'ä' | 'ó' | 'ö' | 'ú' | 'ü' | 'ı' | 'é'
     )
 }
 
@@ -94,8 +94,9 @@ pub fn to_cyrillic(text: &str, lang: Lang) -> String {
         }
         let c = lower[i];
         let after_vowel = i > 0 && is_vowel(lower[i - 1]);
-        // "y" or "i" after a vowel is the й of "novyi", "kakoy", "qytai".
-        let glide = matches!(c, 'y' | 'i')
+        // "y" or "i" after a vowel is the й of "novyi", "kakoy", "qytai"; so is the "ı" of
+        // the 2018 Kazakh Latin alphabet ("Qytaı", "aınalym").
+        let glide = matches!(c, 'y' | 'i' | 'ı')
             && after_vowel
             && !lower.get(i + 1).is_some_and(|&n| is_vowel(n));
         match (glide, single(c, lang)) {
@@ -148,6 +149,7 @@ mod tests {
                 Lang::Kk,
                 "казакстан мен кытай 2023",
             ),
+            ("Qytaı saýda aınalymy", Lang::Kk, "кытай сауда айналымы"),
         ];
         for (latin, lang, cyrillic) in cases {
             assert_eq!(to_cyrillic(latin, lang), cyrillic, "{latin}");
