@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
+use futures_util::{stream, StreamExt};
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
@@ -340,9 +341,16 @@ fn record_and_take_fault(api: &FakeApi, method: &str, body: &Value) -> Option<Fa
         .map(|(_, fault)| fault)
 }
 
-/// `response` with only the first half of its body sent: the declared length promises more,
-/// so the server closes the connection when the body runs out, and the client sees a
-/// connection dropped mid-response.
+/// `response` with only the first half of its body sent: the headers promise the whole body,
+/// the half goes out, then the connection drops, and the client sees a connection dropped
+/// mid-response.
+///
+/// The body is a stream, whose length hyper does not know, so hyper keeps to the declared
+/// length and aborts the connection when the stream fails. A body of known length would not
+/// do: hyper trusts the body's own length over the header, sends the half as if it were whole
+/// and keeps the connection open, and the client waits for the rest until its own time-out.
+/// (Debug builds of hyper assert that the two lengths agree, and the panic closed the
+/// connection, so there the drop only seemed to work.)
 async fn cut_short(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
@@ -353,7 +361,14 @@ async fn cut_short(response: Response) -> Response {
         .headers
         .insert(axum::http::header::CONTENT_LENGTH, length);
     let half = bytes.slice(..bytes.len() / 2);
-    Response::from_parts(parts, axum::body::Body::from(half))
+    let drop = stream::once(async {
+        // Hyper flushes what it has while the body waits, so the headers and the half reach
+        // the client before the connection is aborted.
+        tokio::task::yield_now().await;
+        Err(std::io::Error::other("the connection drops mid-response"))
+    });
+    let body = stream::iter([Ok(half)]).chain(drop);
+    Response::from_parts(parts, axum::body::Body::from_stream(body))
 }
 
 /// What the Bot API answers to `method`.
@@ -449,6 +464,44 @@ async fn get_updates(api: &FakeApi, body: &Value) -> Response {
         let _ = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), notified)
             .await;
     }
+}
+
+/// Regression: the fault used to send the half as a whole body of that length and keep the
+/// connection open, so in release builds the client waited for the rest until its time-out.
+#[tokio::test]
+async fn a_response_dropped_midway_sends_its_headers_and_half_then_closes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let api = FakeApi::start().await;
+    api.fail_next("getMe", Fault::DropMidResponse);
+    let mut socket = tokio::net::TcpStream::connect(api.addr)
+        .await
+        .expect("connects");
+    let request =
+        format!("POST /bot{TOKEN}/getMe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    socket.write_all(request.as_bytes()).await.expect("sends");
+    let mut received = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), socket.read_to_end(&mut received))
+        .await
+        .expect("the server closes the connection")
+        .expect("reads");
+    let received = String::from_utf8_lossy(&received);
+    let (head, body) = received.split_once("\r\n\r\n").expect("the headers arrive");
+    let declared: usize = head
+        .lines()
+        .find_map(|line| {
+            line.to_ascii_lowercase()
+                .strip_prefix("content-length: ")?
+                .parse()
+                .ok()
+        })
+        .expect("a declared length");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        !body.is_empty() && body.len() < declared,
+        "{} of {declared} bytes",
+        body.len()
+    );
 }
 
 /// Builders for the updates Telegram would send.

@@ -43,7 +43,9 @@ use crate::knowledge::Lang;
 /// per chat, 20 a minute per group, 30 a second overall), and waiting out 429s by itself.
 pub type TgBot = Throttle<Bot>;
 
-/// How long one `getUpdates` long poll waits for news.
+/// How long one `getUpdates` long poll waits for news. It must stay below the HTTP client's
+/// request time-out (17 s in teloxide's default client, which `Bot::new` builds), which also
+/// ends any request whose response stops halfway.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs the bot until `shutdown` completes, then stops taking updates, finishes the answers in
