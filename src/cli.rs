@@ -55,6 +55,10 @@ enum Command {
     Check {
         /// Directory to check (default: the knowledge directory)
         dir: Option<PathBuf>,
+        /// Also find every quote in its source's article, the file the source names in DIR;
+        /// fails if DIR is missing
+        #[arg(long, value_name = "DIR")]
+        articles: Option<PathBuf>,
     },
 }
 
@@ -67,7 +71,10 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 pub fn run(cli: Cli) -> ExitCode {
     let config = Config::resolve(cli.knowledge.clone());
     match cli.command {
-        Command::Check { dir } => check(dir.as_deref().unwrap_or(&config.knowledge_dir)),
+        Command::Check { dir, articles } => check(
+            dir.as_deref().unwrap_or(&config.knowledge_dir),
+            articles.as_deref(),
+        ),
         Command::Serve => serve(cli.knowledge),
         Command::Ask {
             json,
@@ -222,33 +229,62 @@ fn serve(knowledge: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn check(dir: &Path) -> ExitCode {
-    match knowledge::load_dir(dir) {
-        Ok(knowledge) if !knowledge.warnings.is_empty() => {
-            knowledge.warnings.iter().for_each(|w| eprintln!("{w}"));
-            let n = knowledge.warnings.len();
-            eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", shown(dir), if n == 1 { "" } else { "s" });
-            ExitCode::FAILURE
-        }
-        Ok(knowledge) => {
-            let engine = crate::Engine::new(knowledge);
-            let refused = engine.refused_phrasings();
-            if !refused.is_empty() {
-                return report_problems(dir, &refused);
+/// `check [DIR] [--articles ARTICLES]`: every problem of the knowledge directory, those that
+/// stop the bot and those that do not (a missing translation), and with `--articles` every
+/// quote not found in its article.
+fn check(dir: &Path, articles: Option<&Path>) -> ExitCode {
+    let knowledge = match knowledge::load_dir(dir) {
+        Ok(knowledge) => knowledge,
+        Err(error) => return report_problems(dir, &error.problems()),
+    };
+    let warnings = knowledge.warnings.clone();
+    let engine = crate::Engine::new(knowledge);
+    let knowledge = engine.knowledge();
+    let mut problems = engine.refused_phrasings();
+    if let Some(articles) = articles {
+        match knowledge::check_articles(knowledge, articles) {
+            Ok(check) if check.problems.is_empty() => println!(
+                "{}: OK: {} quote{} found in {} article{}",
+                shown(articles),
+                check.quotes,
+                plural(check.quotes),
+                check.articles,
+                plural(check.articles)
+            ),
+            Ok(check) => problems.extend(check.problems.iter().map(ToString::to_string)),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
             }
-            let knowledge = engine.knowledge();
-            println!(
-                "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
-                shown(dir),
-                knowledge.files,
-                knowledge.sources.len(),
-                knowledge.topics.len(),
-                knowledge.intents.len(),
-                knowledge.fact_count()
-            );
-            ExitCode::SUCCESS
         }
-        Err(error) => report_problems(dir, &error.problems()),
+    }
+    if problems.is_empty() && !warnings.is_empty() {
+        warnings.iter().for_each(|w| eprintln!("{w}"));
+        let n = warnings.len();
+        eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", shown(dir), if n == 1 { "" } else { "s" });
+        return ExitCode::FAILURE;
+    }
+    if !problems.is_empty() {
+        let all: Vec<String> = warnings.into_iter().chain(problems).collect();
+        return report_problems(dir, &all);
+    }
+    println!(
+        "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
+        shown(dir),
+        knowledge.files,
+        knowledge.sources.len(),
+        knowledge.topics.len(),
+        knowledge.intents.len(),
+        knowledge.fact_count()
+    );
+    ExitCode::SUCCESS
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

@@ -1,10 +1,13 @@
-//! Provenance inside the fact base: every fact carries its quote, and `check` holds the fact's
-//! numbers to it. All of it on the small fixture (`tests/fixtures/mini` and its made-up article
-//! in `tests/fixtures/articles`), so nothing here needs the real articles.
+//! Provenance inside the fact base: every fact carries its quote, `check` holds the fact's
+//! numbers to it, and `check --articles` finds each quote in its article. All of it on the small fixture (`tests/fixtures/mini` and
+//! its made-up article in `tests/fixtures/articles`), so nothing here needs the real articles.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::util::{copy_dir, fixture, load_problems, load_within_10s};
+use crate::util::{
+    copy_dir, engine, fixture, load_problems, load_within_10s, root, run, rust_files, stderr,
+    stdout,
+};
 
 /// The line of `visa-30`'s `quote`, of its `[[intent.fact]]` and of the source's `article` in
 /// the fixture's base.toml.
@@ -23,6 +26,14 @@ fn mini_with(name: &str, from: &str, to: &str) -> PathBuf {
     assert!(text.contains(from), "base.toml lacks {from:?}");
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     dir
+}
+
+fn articles() -> PathBuf {
+    fixture("articles")
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
 }
 
 #[test]
@@ -164,4 +175,159 @@ fn check_accepts_a_year_of_the_period_and_a_list_of_quotes() {
             );
         }
     }
+}
+
+/// Runs `check DIR --articles ARTICLES` and returns (success, stdout, stderr).
+fn check_articles(dir: &Path, articles: &Path) -> (bool, String, String) {
+    let output = run(
+        &[
+            "check",
+            dir.to_str().unwrap(),
+            "--articles",
+            articles.to_str().unwrap(),
+        ],
+        b"",
+    );
+    (output.status.success(), stdout(&output), stderr(&output))
+}
+
+/// The problem lines of `check`, leaving out the fixture's missing translations (it is English
+/// only) and the closing count.
+fn problem_lines(err: &str) -> Vec<&str> {
+    err.lines()
+        .filter(|line| !line.contains("translation") && !line.contains("problem"))
+        .collect()
+}
+
+#[test]
+fn check_articles_finds_each_quote_in_its_article() {
+    let gazette = shown(&articles().join("gazette.txt"));
+    // (what, from, to, the problem expected at base.toml:LINE, if any)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<(usize, String)>,
+    );
+    let cases: [Case; 7] = [
+        ("as-is", QUOTE, QUOTE, None),
+        (
+            "whitespace-and-typography",
+            QUOTE,
+            "quote = \"Arland’s  travellers\\tmay now\\nstay in Borduria up to 30 days without a visa\"",
+            None,
+        ),
+        (
+            "a-word-left-out",
+            QUOTE,
+            "quote = \"Arland's travellers may stay in Borduria up to 30 days without a visa\"",
+            Some((
+                QUOTE_LINE,
+                format!("quote of fact \"visa-30\" not found in {gazette}"),
+            )),
+        ),
+        (
+            "case-counts",
+            QUOTE,
+            "quote = \"arland's travellers may now stay in Borduria up to 30 days without a visa\"",
+            Some((
+                QUOTE_LINE,
+                format!("quote of fact \"visa-30\" not found in {gazette}"),
+            )),
+        ),
+        (
+            "one-of-a-list",
+            QUOTE,
+            "quote = [\n  \"Arland's travellers may now stay\",\n  \"for up to 30 days\",\n]",
+            Some((
+                QUOTE_LINE + 2,
+                format!("quote of fact \"visa-30\" not found in {gazette}"),
+            )),
+        ),
+        (
+            "missing-article",
+            "article = \"gazette.txt\"",
+            "article = \"bulletin.txt\"",
+            Some((
+                ARTICLE_LINE,
+                format!(
+                    "source \"paper\": article {}: not found",
+                    shown(&articles().join("bulletin.txt"))
+                ),
+            )),
+        ),
+        (
+            "copied-wording",
+            "More than 5,000 freight trains have crossed.",
+            "More than 5,000 freight trains have now crossed the border.",
+            Some((
+                36,
+                format!(
+                    "fact \"trains-5000\" copies the words of {gazette}: \
+                     \"more than 5 000 freight trains have now\""
+                ),
+            )),
+        ),
+    ];
+    for (name, from, to, expected) in cases {
+        let dir = mini_with(&format!("articles-{name}"), from, to);
+        let (_, out, err) = check_articles(&dir, &articles());
+        let problems = problem_lines(&err);
+        match expected {
+            None => {
+                assert!(problems.is_empty(), "{name}:\n{err}");
+                assert!(
+                    out.contains(&format!(
+                        "{}: OK: 2 quotes found in 1 article\n",
+                        shown(&articles())
+                    )),
+                    "{name}: {out}"
+                );
+            }
+            Some((line, message)) => {
+                let expected = format!("{}:{line}: {message}", shown(&dir.join("base.toml")));
+                assert_eq!(problems, [expected.as_str()], "{name}:\n{err}");
+                assert!(!out.contains("OK"), "{name}: {out}");
+            }
+        }
+    }
+}
+
+#[test]
+fn check_articles_fails_when_the_directory_is_missing() {
+    let missing = root().join("tests/fixtures/no-such-articles");
+    let (ok, _, err) = check_articles(&fixture("mini"), &missing);
+    assert!(!ok);
+    assert_eq!(
+        err.trim(),
+        format!("error: articles directory {} not found", shown(&missing))
+    );
+    // A file is not a directory of articles either.
+    let file = articles().join("gazette.txt");
+    let (ok, _, err) = check_articles(&fixture("mini"), &file);
+    assert!(!ok);
+    assert!(err.contains("is not a directory of articles"), "{err}");
+}
+
+#[test]
+fn regression_a_fresh_clone_failed_its_tests_without_the_articles_beside_it() {
+    // tests/facts.rs read the articles from the shared seeds directory beside the checkout,
+    // so `cargo test` failed anywhere they were not. The checks against the articles are `check --articles`
+    // now, run by CI; no test or source file may reach outside the repository for them.
+    let outside = ["..", "/shared"].concat();
+    let mut readers = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        for file in rust_files(&root().join(dir)) {
+            if std::fs::read_to_string(&file).unwrap().contains(&outside) {
+                readers.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(readers.is_empty(), "{readers:?} name {outside}");
+    // What the article tests held the facts to, the load now does: every fact has a quote.
+    let knowledge = engine().knowledge();
+    for fact in knowledge.intents.iter().flat_map(|intent| &intent.facts) {
+        assert!(!fact.quotes.is_empty(), "{}", fact.id);
+    }
+    assert!(knowledge.sources.iter().all(|s| !s.article.is_empty()));
 }

@@ -42,6 +42,9 @@ pub enum Stage {
     Item,
     /// A reference that does not resolve, or a message the code needs that is missing.
     Link,
+    /// A source's article that cannot be read, a quote not found in its article, or wording
+    /// copied from an article (`check --articles` only).
+    Article,
 }
 
 impl fmt::Display for Problem {

@@ -4,7 +4,7 @@
 //! code that touches knowledge files (listing a directory, reading each file with its faults
 //! reported); `loader` turns what it reads into that form or into a list of
 //! `file:line: problem` lines, causes first; `period` parses and compares the dates facts and
-//! sources carry; `provenance` holds each fact's numbers to its quotes.
+//! sources carry; `provenance` holds each fact to its quotes and the quotes to their articles.
 
 mod files;
 mod loader;
@@ -19,4 +19,6 @@ pub use model::{
     Quote, Source, Topic, MESSAGES,
 };
 pub use period::{Date, Period};
-pub use provenance::{normalise, numbers_in};
+pub use provenance::{
+    check_articles, normalise, numbers_in, read_article, ArticleCheck, ArticlesError, COPIED_WORDS,
+};

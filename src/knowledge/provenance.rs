@@ -1,15 +1,24 @@
 //! Where each fact comes from, checked: the numbers of a fact against its quotes (on every
-//! load).
+//! load), and the quotes against the articles themselves (`check --articles DIR`, which also
+//! makes sure no fact or phrasing copies the articles' wording).
 //!
-//! A quote is the article's own words: compared with the article, it may differ only in
-//! whitespace and typographic quotation marks, apostrophes and dashes (`normalise` makes both
-//! alike: `“Luban Workshop”` matches `"Luban Workshop"`, `Kazakhstan’s` matches
-//! `Kazakhstan's`, `Nur Zholy–Khorgos` matches `Nur Zholy-Khorgos`). Case, spelling and
-//! punctuation otherwise count.
+//! A quote is found in its article when it occurs there after both are normalised the same
+//! way, and in no other: runs of whitespace become one space, and typographic quotation marks,
+//! apostrophes and dashes become their ASCII forms (`“Luban Workshop”` matches
+//! `"Luban Workshop"`, `Kazakhstan’s` matches `Kazakhstan's`, `Nur Zholy–Khorgos` matches
+//! `Nur Zholy-Khorgos`). Case, spelling and punctuation otherwise count.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
+use super::files;
+use super::loader::{Problem, Stage};
+use super::model::{escape_controls, Fact, Knowledge, Location};
 use super::period::Period;
+
+/// How many words in a row a fact or a phrasing may share with an article before it counts as
+/// copied: short runs ("the Belt and Road initiative") are names and set phrases.
+pub const COPIED_WORDS: usize = 8;
 
 /// `text` with whitespace runs made one space (and trimmed) and typographic quotation marks,
 /// apostrophes and dashes replaced by `"`, `'` and `-`: the only differences allowed between a
@@ -112,6 +121,169 @@ pub(crate) fn year(number: &str) -> Option<u16> {
         .then(|| number.parse().ok())
         .flatten()
         .filter(|y| (1000..3000).contains(y))
+}
+
+/// Why the articles could not be checked at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ArticlesError {
+    #[error("articles directory {} not found", escape_controls(&.0.display().to_string()))]
+    NotFound(PathBuf),
+    #[error("{} is not a directory of articles", escape_controls(&.0.display().to_string()))]
+    NotDirectory(PathBuf),
+    #[error("cannot read articles directory {}: {source}", escape_controls(&.path.display().to_string()))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reads one article as text, with the same checks as a knowledge file (a regular file of at
+/// most 1 MiB, UTF-8); the error says why not.
+pub fn read_article(path: &Path) -> Result<String, String> {
+    files::read_article(path)
+}
+
+/// What `check --articles` found: the problems, and how much was checked.
+#[derive(Debug, Default)]
+pub struct ArticleCheck {
+    pub problems: Vec<Problem>,
+    pub articles: usize,
+    pub quotes: usize,
+}
+
+/// Checks the fact base against the articles in `dir`: each source's article can be read,
+/// each quote occurs in an article its fact cites, and no fact's text copies `COPIED_WORDS`
+/// words in a row of an article. Problems are named with the
+/// `file:line` of the quote, fact, intent or source.
+pub fn check_articles(knowledge: &Knowledge, dir: &Path) -> Result<ArticleCheck, ArticlesError> {
+    match files::is_dir(dir) {
+        Ok(true) => {}
+        Ok(false) => return Err(ArticlesError::NotDirectory(dir.to_path_buf())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ArticlesError::NotFound(dir.to_path_buf()))
+        }
+        Err(source) => {
+            return Err(ArticlesError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+    }
+    let mut check = ArticleCheck::default();
+    // By source index: the article's path and its normalised text, if it could be read.
+    let mut articles: Vec<(PathBuf, Option<String>)> = Vec::new();
+    for source in &knowledge.sources {
+        let path = dir.join(&source.article);
+        match files::read_article(&path) {
+            Ok(text) => {
+                check.articles += 1;
+                articles.push((path, Some(normalise(&text))));
+            }
+            Err(error) => {
+                check.problems.push(Problem {
+                    file: source.location.file.clone(),
+                    line: Some(source.location.line),
+                    message: format!(
+                        "source \"{}\": article {}: {error}",
+                        source.id,
+                        path.display()
+                    ),
+                    stage: Stage::Article,
+                });
+                articles.push((path, None));
+            }
+        }
+    }
+    for fact in knowledge.intents.iter().flat_map(|intent| &intent.facts) {
+        check.quotes += fact.quotes.len();
+        check_quotes(fact, &articles, &mut check.problems);
+    }
+    check.problems.extend(copied(knowledge, &articles));
+    check
+        .problems
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    Ok(check)
+}
+
+/// Each quote of `fact` must occur in one of the articles it cites. When a cited article
+/// could not be read, a quote not found in the others is not reported: the unread article is.
+fn check_quotes(fact: &Fact, articles: &[(PathBuf, Option<String>)], problems: &mut Vec<Problem>) {
+    let cited: Vec<&(PathBuf, Option<String>)> =
+        fact.sources.iter().map(|&s| &articles[s]).collect();
+    let all_read = cited.iter().all(|(_, text)| text.is_some());
+    for quote in &fact.quotes {
+        let wanted = normalise(&quote.text);
+        let found = cited
+            .iter()
+            .any(|(_, text)| text.as_deref().is_some_and(|t| t.contains(&wanted)));
+        if found || !all_read {
+            continue;
+        }
+        let names: Vec<String> = cited
+            .iter()
+            .map(|(path, _)| path.display().to_string())
+            .collect();
+        problems.push(Problem {
+            file: quote.location.file.clone(),
+            line: Some(quote.location.line),
+            message: format!(
+                "quote of fact \"{}\" not found in {}",
+                fact.id,
+                names.join(" or ")
+            ),
+            stage: Stage::Article,
+        });
+    }
+}
+
+/// Lower-cased words, as the copy check compares them.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Facts whose text shares `COPIED_WORDS` words in a row with an article: facts are written in
+/// the project's own words, and a quote is the only place for the article's. (Questions may
+/// name an event in full, "the Year of Tourism of Kazakhstan in China", so phrasings are not
+/// held to this.)
+fn copied(knowledge: &Knowledge, articles: &[(PathBuf, Option<String>)]) -> Vec<Problem> {
+    let mut runs: HashMap<String, usize> = HashMap::new();
+    for (index, (_, text)) in articles.iter().enumerate() {
+        let Some(text) = text else { continue };
+        for run in words(text).windows(COPIED_WORDS) {
+            runs.entry(run.join(" ")).or_insert(index);
+        }
+    }
+    // One problem per item: the first run it copies.
+    let mut found: BTreeMap<(PathBuf, usize, String), String> = BTreeMap::new();
+    let mut look = |what: String, at: &Location, text: &str| {
+        let hit = words(text).windows(COPIED_WORDS).find_map(|run| {
+            let run = run.join(" ");
+            runs.get(&run).map(|&index| (run, index))
+        });
+        if let Some((run, index)) = hit {
+            let article = articles[index].0.display();
+            found
+                .entry((at.file.clone(), at.line, what.clone()))
+                .or_insert(format!("{what} copies the words of {article}: \"{run}\""));
+        }
+    };
+    for fact in knowledge.intents.iter().flat_map(|intent| &intent.facts) {
+        for (_, text) in fact.text.iter() {
+            look(format!("fact \"{}\"", fact.id), &fact.location, text);
+        }
+    }
+    found
+        .into_iter()
+        .map(|((file, line, _), message)| Problem {
+            file,
+            line: Some(line),
+            message,
+            stage: Stage::Article,
+        })
+        .collect()
 }
 
 #[cfg(test)]
