@@ -60,6 +60,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         articles: Option<PathBuf>,
     },
+    /// List the sentences of an article that carry a figure, a date or a name and that no
+    /// fact quotes
+    Gaps {
+        /// The article, a text file
+        article: PathBuf,
+    },
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -75,6 +81,7 @@ pub fn run(cli: Cli) -> ExitCode {
             dir.as_deref().unwrap_or(&config.knowledge_dir),
             articles.as_deref(),
         ),
+        Command::Gaps { article } => gaps(&config.knowledge_dir, &article),
         Command::Serve => serve(cli.knowledge),
         Command::Ask {
             json,
@@ -278,6 +285,54 @@ fn check(dir: &Path, articles: Option<&Path>) -> ExitCode {
         knowledge.fact_count()
     );
     ExitCode::SUCCESS
+}
+
+/// `gaps ARTICLE`: the sentences of the article that carry a figure, a date or a name and that
+/// no fact of the knowledge directory quotes, one a line as `ARTICLE:LINE: why: sentence`.
+fn gaps(dir: &Path, article: &Path) -> ExitCode {
+    let text = match knowledge::read_article(article) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: {}: {error}", shown(article));
+            return ExitCode::FAILURE;
+        }
+    };
+    let knowledge = match knowledge::load_dir(dir) {
+        Ok(knowledge) => knowledge,
+        Err(error) => return report_problems(dir, &error.problems()),
+    };
+    let quotes = knowledge
+        .intents
+        .iter()
+        .flat_map(|intent| &intent.facts)
+        .flat_map(|fact| &fact.quotes)
+        .map(|quote| quote.text.as_str());
+    let found = knowledge::find_gaps(&text, quotes);
+    let name = shown(article);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut write = || -> io::Result<()> {
+        for gap in &found.gaps {
+            let why = if gap.unquoted_numbers.is_empty() {
+                format!("not quoted ({})", gap.carries.join(", "))
+            } else {
+                format!(
+                    "{}% quoted, not its {}",
+                    gap.quoted_percent,
+                    gap.unquoted_numbers.join(", ")
+                )
+            };
+            let sentence = knowledge::escape_controls(&gap.text);
+            writeln!(out, "{name}:{}: {why}: {sentence}", gap.line)?;
+        }
+        writeln!(
+            out,
+            "{name}: {} of {} sentences with a figure, a date or a name not quoted",
+            found.gaps.len(),
+            found.sentences
+        )
+    };
+    finish(write())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,6 +1,6 @@
 //! All integration tests, compiled as one binary: the fact base as a whole, the evaluation
-//! sets, what `check` reports and the faults it meets, quotes on a small made-up article, and
-//! the command-line front run as a real process. None of them needs the real
+//! sets, what `check` reports and the faults it meets, quotes and `gaps` on a small made-up
+//! article, and the command-line front run as a real process. None of them needs the real
 //! articles: `kzcn-bot check --articles` holds the fact base to those, in CI.
 
 mod answers;

@@ -1,5 +1,6 @@
 //! Provenance inside the fact base: every fact carries its quote, `check` holds the fact's
-//! numbers to it, and `check --articles` finds each quote in its article. All of it on the small fixture (`tests/fixtures/mini` and
+//! numbers to it, `check --articles` finds each quote in its article, and `gaps` lists what an
+//! article says that no fact quotes. All of it on the small fixture (`tests/fixtures/mini` and
 //! its made-up article in `tests/fixtures/articles`), so nothing here needs the real articles.
 
 use std::path::{Path, PathBuf};
@@ -330,4 +331,72 @@ fn regression_a_fresh_clone_failed_its_tests_without_the_articles_beside_it() {
         assert!(!fact.quotes.is_empty(), "{}", fact.id);
     }
     assert!(knowledge.sources.iter().all(|s| !s.article.is_empty()));
+}
+
+#[test]
+fn gaps_lists_the_sentences_with_a_figure_date_or_name_that_no_fact_quotes() {
+    let article = "tests/fixtures/articles/gazette.txt";
+    let headline = format!("{article}:1: not quoted (name): Visas and Trains");
+    let rule = format!("{article}:3: not quoted (figure, date): The rule took effect on March 3.");
+    let trains = format!(
+        "{article}:5: 70% quoted, not its 12: More than 5,000 freight trains have now crossed \
+         the border so far, and 12 more leave each week."
+    );
+    let minister = format!(
+        "{article}:9: not quoted (figure, name): Minister Anna Kovac called it “a good day”, \
+         and said 40 new wagons are planned."
+    );
+    // (what, from, to, the lines listed)
+    let cases = [
+        (
+            "as-is",
+            QUOTE,
+            QUOTE,
+            vec![&headline, &rule, &trains, &minister],
+        ),
+        (
+            "rule-quoted",
+            QUOTE,
+            "quote = [\n  \"Arland's travellers may now stay in Borduria up to 30 days without \
+             a visa.\",\n  \"The rule took effect on March 3.\",\n]",
+            vec![&headline, &trains, &minister],
+        ),
+        (
+            "trains-quoted-in-full",
+            "have now crossed the border so far\"",
+            "have now crossed the border so far, and 12 more leave each week\"",
+            vec![&headline, &rule, &minister],
+        ),
+    ];
+    for (name, from, to, listed) in cases {
+        let dir = mini_with(&format!("gaps-{name}"), from, to);
+        let output = run(
+            &["gaps", article, "--knowledge", dir.to_str().unwrap()],
+            b"",
+        );
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let out = stdout(&output);
+        let lines: Vec<&str> = out.lines().collect();
+        let (summary, gaps) = lines.split_last().expect("a summary line");
+        let listed: Vec<&str> = listed.iter().map(|s| s.as_str()).collect();
+        assert_eq!(gaps, listed.as_slice(), "{name}");
+        assert_eq!(
+            *summary,
+            format!(
+                "{article}: {} of 5 sentences with a figure, a date or a name not quoted",
+                listed.len()
+            ),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn gaps_fails_on_an_article_it_cannot_read() {
+    let output = run(&["gaps", "tests/fixtures/articles/none.txt"], b"");
+    assert!(!output.status.success());
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: tests/fixtures/articles/none.txt: not found"
+    );
 }
