@@ -55,6 +55,16 @@ enum Command {
     Check {
         /// Directory to check (default: the knowledge directory)
         dir: Option<PathBuf>,
+        /// Also find every quote in its source's article, the file the source names in DIR;
+        /// fails if DIR is missing
+        #[arg(long, value_name = "DIR")]
+        articles: Option<PathBuf>,
+    },
+    /// List the sentences of an article that carry a figure, a date or a name and that no
+    /// fact quotes
+    Gaps {
+        /// The article, a text file
+        article: PathBuf,
     },
 }
 
@@ -67,7 +77,11 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 pub fn run(cli: Cli) -> ExitCode {
     let config = Config::resolve(cli.knowledge.clone());
     match cli.command {
-        Command::Check { dir } => check(dir.as_deref().unwrap_or(&config.knowledge_dir)),
+        Command::Check { dir, articles } => check(
+            dir.as_deref().unwrap_or(&config.knowledge_dir),
+            articles.as_deref(),
+        ),
+        Command::Gaps { article } => gaps(&config.knowledge_dir, &article),
         Command::Serve => serve(cli.knowledge),
         Command::Ask {
             json,
@@ -222,33 +236,110 @@ fn serve(knowledge: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn check(dir: &Path) -> ExitCode {
-    match knowledge::load_dir(dir) {
-        Ok(knowledge) if !knowledge.warnings.is_empty() => {
-            knowledge.warnings.iter().for_each(|w| eprintln!("{w}"));
-            let n = knowledge.warnings.len();
-            eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", shown(dir), if n == 1 { "" } else { "s" });
-            ExitCode::FAILURE
-        }
-        Ok(knowledge) => {
-            let engine = crate::Engine::new(knowledge);
-            let refused = engine.refused_phrasings();
-            if !refused.is_empty() {
-                return report_problems(dir, &refused);
+/// `check [DIR] [--articles ARTICLES]`: every problem of the knowledge directory, those that
+/// stop the bot and those that do not (a missing translation), and with `--articles` every
+/// quote not found in its article.
+fn check(dir: &Path, articles: Option<&Path>) -> ExitCode {
+    let knowledge = match knowledge::load_dir(dir) {
+        Ok(knowledge) => knowledge,
+        Err(error) => return report_problems(dir, &error.problems()),
+    };
+    let warnings = knowledge.warnings.clone();
+    let engine = crate::Engine::new(knowledge);
+    let knowledge = engine.knowledge();
+    let mut problems = engine.refused_phrasings();
+    if let Some(articles) = articles {
+        match knowledge::check_articles(knowledge, articles) {
+            Ok(check) if check.problems.is_empty() => println!(
+                "{}: OK: {} quote{} found in {} article{}",
+                shown(articles),
+                check.quotes,
+                plural(check.quotes),
+                check.articles,
+                plural(check.articles)
+            ),
+            Ok(check) => problems.extend(check.problems.iter().map(ToString::to_string)),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
             }
-            let knowledge = engine.knowledge();
-            println!(
-                "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
-                shown(dir),
-                knowledge.files,
-                knowledge.sources.len(),
-                knowledge.topics.len(),
-                knowledge.intents.len(),
-                knowledge.fact_count()
-            );
-            ExitCode::SUCCESS
         }
-        Err(error) => report_problems(dir, &error.problems()),
+    }
+    if problems.is_empty() && !warnings.is_empty() {
+        warnings.iter().for_each(|w| eprintln!("{w}"));
+        let n = warnings.len();
+        eprintln!("{}: {n} problem{} found (the bot still runs, in English where a translation is missing)", shown(dir), if n == 1 { "" } else { "s" });
+        return ExitCode::FAILURE;
+    }
+    if !problems.is_empty() {
+        let all: Vec<String> = warnings.into_iter().chain(problems).collect();
+        return report_problems(dir, &all);
+    }
+    println!(
+        "{}: OK: {} files, {} sources, {} topics, {} intents, {} facts",
+        shown(dir),
+        knowledge.files,
+        knowledge.sources.len(),
+        knowledge.topics.len(),
+        knowledge.intents.len(),
+        knowledge.fact_count()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `gaps ARTICLE`: the sentences of the article that carry a figure, a date or a name and that
+/// no fact of the knowledge directory quotes, one a line as `ARTICLE:LINE: why: sentence`.
+fn gaps(dir: &Path, article: &Path) -> ExitCode {
+    let text = match knowledge::read_article(article) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: {}: {error}", shown(article));
+            return ExitCode::FAILURE;
+        }
+    };
+    let knowledge = match knowledge::load_dir(dir) {
+        Ok(knowledge) => knowledge,
+        Err(error) => return report_problems(dir, &error.problems()),
+    };
+    let quotes = knowledge
+        .intents
+        .iter()
+        .flat_map(|intent| &intent.facts)
+        .flat_map(|fact| &fact.quotes)
+        .map(|quote| quote.text.as_str());
+    let found = knowledge::find_gaps(&text, quotes);
+    let name = shown(article);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut write = || -> io::Result<()> {
+        for gap in &found.gaps {
+            let why = if gap.unquoted_numbers.is_empty() {
+                format!("not quoted ({})", gap.carries.join(", "))
+            } else {
+                format!(
+                    "{}% quoted, not its {}",
+                    gap.quoted_percent,
+                    gap.unquoted_numbers.join(", ")
+                )
+            };
+            let sentence = knowledge::escape_controls(&gap.text);
+            writeln!(out, "{name}:{}: {why}: {sentence}", gap.line)?;
+        }
+        writeln!(
+            out,
+            "{name}: {} of {} sentences with a figure, a date or a name not quoted",
+            found.gaps.len(),
+            found.sentences
+        )
+    };
+    finish(write())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

@@ -460,8 +460,8 @@ async fn long_answers_are_split_under_the_message_limit() {
     let long = "Kazakhstan and China met. ".repeat(120); // ~3,100 characters per fact
     let extra = format!(
         "[[intent]]\nid = \"long-test\"\ntopic = \"visa\"\ntitle.en = \"Long\"\nkeywords.en = [\"zzlongtest\"]\n\
-         [[intent.fact]]\nid = \"long-1\"\ntext.en = \"{long}\"\nsources = [\"kazinform\"]\n\
-         [[intent.fact]]\nid = \"long-2\"\ntext.en = \"{long}\"\nsources = [\"kazinform\"]\n"
+         [[intent.fact]]\nid = \"long-1\"\ntext.en = \"{long}\"\nsources = [\"kazinform\"]\nquote = \"Zhang Xiao\"\n\
+         [[intent.fact]]\nid = \"long-2\"\ntext.en = \"{long}\"\nsources = [\"kazinform\"]\nquote = \"Zhang Xiao\"\n"
     );
     std::fs::write(dir.join("zz_long.toml"), extra).unwrap();
     let bot = start_bot(dir).await;

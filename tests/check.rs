@@ -9,7 +9,7 @@ use std::process::Command;
 use kzcn_bot::knowledge::{load_dir, LoadError, Stage, MESSAGES};
 
 use crate::util::{
-    copy_dir, fixture, knowledge_copy, load_problems, load_within_10s, root, run_with,
+    copy_dir, fixture, knowledge_copy, load_problems, load_within_10s, root, run_with, rust_files,
     split_every_line_break, stderr,
 };
 
@@ -354,19 +354,6 @@ fn the_message_table_is_what_the_code_fills() {
             );
         }
     }
-}
-
-fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// The `fill(…)` and `said(…)` calls in `text` that name their message: the first string

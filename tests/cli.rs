@@ -181,9 +181,9 @@ fn check_lists_missing_translations_with_file_and_line() {
     assert!(!output.status.success());
     let err = stderr(&output);
     for expected in [
-        "base.toml:14: intent \"visa-days\": missing or empty Russian translation (title.ru)",
-        "base.toml:22: fact \"visa-30\": missing or empty Kazakh translation (text.kk)",
-        "base.toml:9: topic \"travel\": missing or empty Chinese translation (title.zh)",
+        "base.toml:15: intent \"visa-days\": missing or empty Russian translation (title.ru)",
+        "base.toml:23: fact \"visa-30\": missing or empty Kazakh translation (text.kk)",
+        "base.toml:10: topic \"travel\": missing or empty Chinese translation (title.zh)",
         "missing or empty Chinese translation (text.zh)",
         "the bot still runs",
     ] {

@@ -1,10 +1,13 @@
-//! The fact base against the articles it comes from.
+//! The fact base as a whole: its topics, reachable facts, sources at the end of every answer,
+//! the reload diff and translations that keep the English numbers. The fact base against the
+//! articles themselves is `kzcn-bot check --articles` (see `provenance.rs` and `.ci/run`): the
+//! articles are not part of the repository, and these tests pass without them.
 
 use std::collections::BTreeSet;
 
 use kzcn_bot::knowledge::Lang;
 
-use crate::util::{article, engine, numbers_in};
+use crate::util::engine;
 
 #[test]
 fn knowledge_has_every_topic_of_the_articles() {
@@ -30,53 +33,6 @@ fn knowledge_has_every_topic_of_the_articles() {
             "topic {topic} missing"
         );
     }
-}
-
-/// Every number in an English answer appears in one of the articles the fact cites, except a
-/// year inside the fact's own period (a "last year" figure in a 2023 article is a 2022 figure).
-#[test]
-fn every_number_in_an_answer_appears_in_a_cited_article() {
-    let knowledge = engine().knowledge();
-    let mut problems = Vec::new();
-    for intent in &knowledge.intents {
-        for fact in &intent.facts {
-            let text = fact.text.en.as_deref().unwrap_or_default();
-            let cited: BTreeSet<String> = fact
-                .sources
-                .iter()
-                .flat_map(|&s| numbers_in(&article(&knowledge.sources[s].id)))
-                .collect();
-            for number in numbers_in(text) {
-                let in_period = number
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|n| *n >= 1900)
-                    .is_some_and(|year| fact.period.as_ref().is_some_and(|p| p.covers_year(year)));
-                if !cited.contains(&number) && !in_period {
-                    problems.push(format!(
-                        "{}: fact \"{}\": {number} is in none of its articles",
-                        fact.location, fact.id
-                    ));
-                }
-            }
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-#[test]
-fn the_number_check_catches_a_number_the_article_lacks() {
-    // The check above would be worthless if numbers_in missed figures; pin it on real text.
-    let numbers = numbers_in("$24.2 billion, 5,000 trains, 35%, 2026-30 and 10 November");
-    let expected: BTreeSet<String> = ["24.2", "5000", "35", "2026", "30", "10"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    assert_eq!(numbers, expected);
-    assert!(
-        !numbers_in(&article("astana-times")).contains("41"),
-        "the $41bn figure is not in the 2023 article"
-    );
 }
 
 /// Each fact is in the answer to at least one of the fact base's own example questions, so no
@@ -138,41 +94,6 @@ fn answers_end_with_their_sources() {
             );
         }
     }
-}
-
-#[test]
-fn answer_text_copies_no_sentence_of_the_articles() {
-    // Facts are written in the project's own words: no run of 8 words may match an article.
-    let knowledge = engine().knowledge();
-    let words = |text: &str| -> Vec<String> {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let mut shingles = BTreeSet::new();
-    for source in &knowledge.sources {
-        let article_words = words(&article(&source.id));
-        for window in article_words.windows(8) {
-            shingles.insert(window.join(" "));
-        }
-    }
-    let mut copied = Vec::new();
-    for fact in knowledge.intents.iter().flat_map(|i| &i.facts) {
-        let fact_words = words(fact.text.en.as_deref().unwrap_or_default());
-        if let Some(window) = fact_words
-            .windows(8)
-            .find(|w| shingles.contains(&w.join(" ")))
-        {
-            copied.push(format!(
-                "{}: fact \"{}\" copies \"{}\"",
-                fact.location,
-                fact.id,
-                window.join(" ")
-            ));
-        }
-    }
-    assert!(copied.is_empty(), "{}", copied.join("\n"));
 }
 
 #[test]

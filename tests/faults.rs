@@ -116,7 +116,7 @@ fn faults() -> Vec<Fault> {
                 })
             },
             file: "base.toml",
-            line: Some(17),
+            line: Some(18),
             says: "invalid UTF-8",
         },
         Fault {
@@ -128,7 +128,7 @@ fn faults() -> Vec<Fault> {
                 })
             },
             file: "base.toml",
-            line: Some(24),
+            line: Some(25),
             says: "cannot parse",
         },
         Fault {
@@ -141,7 +141,7 @@ fn faults() -> Vec<Fault> {
                 })
             },
             file: "base.toml",
-            line: Some(38),
+            line: Some(41),
             says: "invalid UTF-8",
         },
         Fault {

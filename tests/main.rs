@@ -1,6 +1,7 @@
-//! All integration tests, compiled as one binary: the fact base against its articles, the
-//! evaluation set, what `check` reports and the faults it meets, and the command-line front
-//! run as a real process.
+//! All integration tests, compiled as one binary: the fact base as a whole, the evaluation
+//! sets, what `check` reports and the faults it meets, quotes and `gaps` on a small made-up
+//! article, and the command-line front run as a real process. None of them needs the real
+//! articles: `kzcn-bot check --articles` holds the fact base to those, in CI.
 
 mod answers;
 mod bot;
@@ -10,6 +11,7 @@ mod eval;
 mod facts;
 mod fake_api;
 mod faults;
+mod provenance;
 mod serve;
 mod understanding;
 mod util;

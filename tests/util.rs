@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -28,63 +27,6 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         Engine::load(&knowledge_dir()).unwrap_or_else(|e| panic!("knowledge does not load:\n{e}"))
     })
-}
-
-/// The articles sit beside the project, in `../shared/seeds`, one file per source.
-pub fn article(source_id: &str) -> String {
-    let prefix = match source_id {
-        "astana-times" => "000_",
-        "qazmonitor" => "001_",
-        "tokayev-ding" => "002_",
-        "kazinform" => "003_",
-        "china-daily" => "004_",
-        other => panic!("no article is known for source \"{other}\""),
-    };
-    let dir = root().join("../shared/seeds");
-    let entries =
-        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("directory entry").path();
-        if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(prefix))
-        {
-            return std::fs::read_to_string(&path).expect("article is UTF-8 text");
-        }
-    }
-    panic!("no article {prefix}* in {}", dir.display())
-}
-
-/// Every number written in digits, with thousands separators removed (`5,000` → `5000`) and
-/// decimals kept (`24.2`).
-pub fn numbers_in(text: &str) -> BTreeSet<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut numbers = BTreeSet::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let mut number = String::new();
-        while i < chars.len() {
-            let c = chars[i];
-            let next_is_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-            if c.is_ascii_digit() {
-                number.push(c);
-            } else if c == ',' && next_is_digit {
-                // thousands separator: drop it
-            } else if c == '.' && next_is_digit {
-                number.push('.');
-            } else {
-                break;
-            }
-            i += 1;
-        }
-        numbers.insert(number);
-    }
-    numbers
 }
 
 /// Runs the real binary with `args`, feeding `stdin`.
@@ -270,6 +212,20 @@ impl Tally {
             total => self.right as f64 / total as f64,
         }
     }
+}
+
+/// The Rust files under `dir`, at any depth.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// Splits `text` as the most eager readers do (Python's `splitlines`, JavaScript before

@@ -1,5 +1,5 @@
 //! The only code that touches the file system for the fact base: it lists a directory's
-//! knowledge files and reads each one. Every entry that looks like a knowledge file is either
+//! knowledge files and reads each one (and the articles the facts quote, with the same checks). Every entry that looks like a knowledge file is either
 //! read or reported: a dangling or looping symbolic link, a FIFO, a device, an oversized file,
 //! a permission error or a file removed mid-load is a problem with the file's name, never a
 //! silent skip.
@@ -108,6 +108,21 @@ pub(crate) fn read(path: &Path) -> Result<String, ReadError> {
         });
     }
     decode(bytes)
+}
+
+/// Reads an article the facts quote, with the same checks as a knowledge file; a missing file
+/// is "not found" (for a knowledge file, listed a moment before, it means removed).
+pub(crate) fn read_article(path: &Path) -> Result<String, String> {
+    match read(path) {
+        Ok(text) => Ok(text),
+        Err(ReadError::Removed) => Err("not found".to_owned()),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// Whether `path` is a directory (following symbolic links); an error when it cannot be seen.
+pub(crate) fn is_dir(path: &Path) -> io::Result<bool> {
+    fs::metadata(path).map(|metadata| metadata.is_dir())
 }
 
 /// The error for a path whose metadata cannot be had, told apart by what the name itself is.

@@ -12,15 +12,17 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::files;
 use super::model::{
     escape_controls, placeholders, Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang,
-    Source, Topic, MESSAGES,
+    Quote, Source, Topic, MESSAGES,
 };
 use super::period::Period;
+use super::provenance;
 
 /// One thing wrong with a knowledge file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +42,9 @@ pub enum Stage {
     Item,
     /// A reference that does not resolve, or a message the code needs that is missing.
     Link,
+    /// A source's article that cannot be read, a quote not found in its article, or wording
+    /// copied from an article (`check --articles` only).
+    Article,
 }
 
 impl fmt::Display for Problem {
@@ -125,6 +130,7 @@ struct RawSource {
     #[serde(default)]
     date_inferred: bool,
     date_note: Option<String>,
+    article: Option<Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -167,7 +173,41 @@ struct RawFact {
     text: PerLang<String>,
     #[serde(default)]
     sources: Vec<Spanned<String>>,
+    quote: Option<Spanned<RawQuote>>,
     period: Option<Spanned<String>>,
+}
+
+/// `quote = "…"` or `quote = ["…", "…"]`, for a fact that rests on several passages. Read by
+/// hand: serde's untagged enums lose the line of each passage in a list.
+enum RawQuote {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawQuote {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Quotes;
+        impl<'de> Visitor<'de> for Quotes {
+            type Value = RawQuote;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a quote: a string, or a list of strings")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawQuote, E> {
+                Ok(RawQuote::One(text.to_owned()))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut list: A) -> Result<RawQuote, A::Error> {
+                let mut quotes = Vec::new();
+                while let Some(quote) = list.next_element()? {
+                    quotes.push(quote);
+                }
+                Ok(RawQuote::Many(quotes))
+            }
+        }
+        deserializer.deserialize_any(Quotes)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -506,15 +546,66 @@ fn build(dir: &Path, files: &[Parsed], file_count: usize, report: &mut Report) -
 
 fn add_sources(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) {
     let mut ids = Ids::default();
+    // Which source names each article: two sources cannot be one article.
+    let mut articles: HashMap<String, (String, Location)> = HashMap::new();
     for file in files {
         for spanned in &file.raw.source {
             let at = file.at(spanned);
             let raw = spanned.get_ref();
-            if ids.claim("source", &raw.id, &at, report) {
-                knowledge.sources.push(source_from(file, raw, &at, report));
+            if !ids.claim("source", &raw.id, &at, report) {
+                continue;
             }
+            let source = source_from(file, raw, &at, report);
+            if let Some((first, first_at)) = articles.get(&source.article) {
+                report.add(
+                    &source.location,
+                    format!(
+                        "source \"{}\" names the same article as source \"{first}\" \
+                         ({first_at})",
+                        source.id
+                    ),
+                );
+            } else if !source.article.is_empty() {
+                let named_by = (source.id.clone(), source.location.clone());
+                articles.insert(source.article.clone(), named_by);
+            }
+            knowledge.sources.push(source);
         }
     }
+}
+
+/// The article's file name, checked: it is looked up in the directory `check --articles`
+/// names, so it must be a plain file name there. Empty when missing or wrong (reported).
+fn article_name(file: &Parsed, raw: &RawSource, at: &Location, report: &mut Report) -> String {
+    let id = &raw.id;
+    let Some(article) = &raw.article else {
+        report.add(
+            at,
+            format!(
+                "source \"{id}\" names no article: add article = \"file.txt\", the article's \
+                 file name in the articles directory"
+            ),
+        );
+        return String::new();
+    };
+    let name = article.get_ref().trim();
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control);
+    if !plain {
+        report.add(
+            &file.at(article),
+            format!(
+                "source \"{id}\": article {:?} must be a file name in the articles directory, \
+                 without a path",
+                article.get_ref()
+            ),
+        );
+        return String::new();
+    }
+    name.to_owned()
 }
 
 fn source_from(file: &Parsed, raw: &RawSource, at: &Location, report: &mut Report) -> Source {
@@ -533,6 +624,7 @@ fn source_from(file: &Parsed, raw: &RawSource, at: &Location, report: &mut Repor
         );
         Period::parse("2000").expect("a valid placeholder")
     });
+    let article = article_name(file, raw, at, report);
     Source {
         id: raw.id.clone(),
         outlet: raw.outlet.trim().to_owned(),
@@ -542,6 +634,8 @@ fn source_from(file: &Parsed, raw: &RawSource, at: &Location, report: &mut Repor
         date_text: raw.date.get_ref().trim().to_owned(),
         date_inferred: raw.date_inferred,
         date_note: raw.date_note.clone(),
+        article,
+        location: raw.article.as_ref().map_or(at.clone(), |a| file.at(a)),
     }
 }
 
@@ -697,13 +791,74 @@ fn fact_from(
             .map_err(|error| report.add(&file.at(period), format!("fact \"{id}\": {error}")))
             .ok(),
     };
+    let quotes = quotes_from(file, raw, &at, report);
+    // Without a quote, the missing quote is the problem, not each number of the text.
+    if let Some(text) = raw.text.en.as_deref().filter(|_| !quotes.is_empty()) {
+        let quoted = quotes.iter().map(|q| q.text.as_str());
+        for number in provenance::unquoted_numbers(text, quoted, period.as_ref()) {
+            let year = if provenance::year(&number).is_some() {
+                ", and it is no year of the fact's period"
+            } else {
+                ""
+            };
+            report.add(
+                &at,
+                format!(
+                    "fact \"{id}\": {number} is in its English text but in none of its \
+                     quotes{year}: quote the passage that gives it, or correct the text"
+                ),
+            );
+        }
+    }
     Fact {
         id: raw.id.clone(),
         text: trimmed(&raw.text),
         sources,
+        quotes,
         period,
         location: at,
     }
+}
+
+/// A fact's quotes, each with its line; a missing or empty quote is reported.
+fn quotes_from(file: &Parsed, raw: &RawFact, at: &Location, report: &mut Report) -> Vec<Quote> {
+    let id = &raw.id;
+    let Some(quote) = &raw.quote else {
+        report.add(
+            at,
+            format!(
+                "fact \"{id}\" has no quote: add quote = \"…\", the words of its article that \
+                 support it"
+            ),
+        );
+        return Vec::new();
+    };
+    let texts: Vec<(&str, Location)> = match quote.get_ref() {
+        RawQuote::One(text) => vec![(text.as_str(), file.at(quote))],
+        RawQuote::Many(list) if list.is_empty() => {
+            report.add(
+                &file.at(quote),
+                format!("fact \"{id}\" has an empty quote list"),
+            );
+            return Vec::new();
+        }
+        RawQuote::Many(list) => list
+            .iter()
+            .map(|q| (q.get_ref().as_str(), file.at(q)))
+            .collect(),
+    };
+    let mut quotes = Vec::new();
+    for (text, location) in texts {
+        if text.trim().is_empty() {
+            report.add(&location, format!("fact \"{id}\" has an empty quote"));
+            continue;
+        }
+        quotes.push(Quote {
+            text: text.trim().to_owned(),
+            location,
+        });
+    }
+    quotes
 }
 
 fn add_topics(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) {

@@ -151,6 +151,11 @@ pub struct Source {
     /// True when the article prints no date and `date` is that of the events it reports.
     pub date_inferred: bool,
     pub date_note: Option<String>,
+    /// The article's file name in the directory of articles (`check --articles DIR`), where
+    /// the quotes of the facts citing this source are looked up.
+    pub article: String,
+    /// Where the source names its article (where the source is defined, if it names none).
+    pub location: Location,
 }
 
 impl Source {
@@ -186,15 +191,28 @@ pub struct Topic {
     pub intent: usize,
 }
 
-/// One statement from the articles, in the project's own words, with the articles it comes from.
+/// One statement from the articles, in the project's own words, with the articles it comes from
+/// and the passages of them that bear it out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
     pub id: String,
     pub text: PerLang<String>,
     /// Indices into `Knowledge::sources`.
     pub sources: Vec<usize>,
+    /// The passages of the cited articles that support the fact, word for word: never empty,
+    /// and every number of the English text is in one of them (or is a year of `period`).
+    pub quotes: Vec<Quote>,
     /// The time the fact describes, when it is a dated event or a figure for a period.
     pub period: Option<Period>,
+    pub location: Location,
+}
+
+/// A passage of an article, in the article's own words and language, that supports a fact.
+/// It is the only article wording the fact base holds; `check --articles` finds it in the
+/// article, up to whitespace and typographic quotes, apostrophes and dashes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub text: String,
     pub location: Location,
 }
 
@@ -359,11 +377,13 @@ impl Diff {
 }
 
 impl Knowledge {
-    /// Facts added, removed and changed (text, sources or period) in `new` compared to `self`.
+    /// Facts added, removed and changed (text, sources, quotes or period) in `new` compared to
+    /// `self`.
     pub fn diff(&self, new: &Knowledge) -> Diff {
         use std::collections::BTreeMap;
-        // What makes a fact the same fact: its text, the ids of its sources, its period.
-        type Content = (PerLang<String>, Vec<String>, Option<String>);
+        // What makes a fact the same fact: its text, the ids of its sources, its quotes, its
+        // period.
+        type Content = (PerLang<String>, Vec<String>, Vec<String>, Option<String>);
         let facts = |knowledge: &Knowledge| -> BTreeMap<String, Content> {
             knowledge
                 .intents
@@ -375,11 +395,13 @@ impl Knowledge {
                         .iter()
                         .map(|&s| knowledge.sources[s].id.clone())
                         .collect();
+                    let quotes = fact.quotes.iter().map(|q| q.text.clone()).collect();
                     (
                         fact.id.clone(),
                         (
                             fact.text.clone(),
                             sources,
+                            quotes,
                             fact.period.as_ref().map(ToString::to_string),
                         ),
                     )

@@ -257,11 +257,6 @@ const EN: Markers = Markers {
         "it",
         "there",
         "new",
-        // the two countries are what every question is about, never what is counted
-        "kazakhstan",
-        "china",
-        "kz",
-        "and",
     ],
 };
 
@@ -770,6 +765,7 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
         if let Some(at) = found {
             let word = words[at + n..].iter().find(|w| {
                 !markers.fillers.contains(w)
+                    && !SUBJECTS.contains(w)
                     && w.parse::<f64>().is_err()
                     && number_word(w, Lang::En).is_none()
             })?;
@@ -779,6 +775,18 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
     }
     None
 }
+
+/// The two countries every question is about, and the word joining them: never what a
+/// "how much" question counts ("how much did Kazakhstan and China trade").
+const SUBJECTS: &[&str] = &[
+    "kazakhstan",
+    "china",
+    "kz",
+    "and",
+    "казахстан",
+    "китай",
+    "и",
+];
 
 /// Capitalised words after the first word of a text, normalised: "I heard China will open a
 /// consulate in Karaganda" gives "china", "karaganda".
