@@ -21,4 +21,4 @@ pub mod work;
 pub use analyze::{Analysis, Analyzer};
 pub use fuzzy::{MAX_CANDIDATES, MAX_TYPO_KEYS, MAX_WORD};
 pub use index::{Index, Resolved, Scored, MAX_TERMS};
-pub use normalize::{detect_lang, is_han, normalize};
+pub use normalize::{detect_lang, is_han, normal_form_exceeds, normalize};

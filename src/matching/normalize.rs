@@ -2,7 +2,7 @@
 //! indexed, the question when it is asked) go through the same functions, so they need only be
 //! consistent, not linguistically perfect.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::knowledge::Lang;
 
@@ -184,6 +184,18 @@ pub fn normalize(text: &str) -> String {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// Whether `text` in Unicode's compatibility form (NFKC, the first step of `normalize`) has
+/// more than `chars` characters, found without converting past them. A ligature such as U+FDFA
+/// becomes 18 characters, so the normal form, not the text as sent, is what every later step
+/// works on.
+pub fn normal_form_exceeds(text: &str, chars: usize) -> bool {
+    let normal = |text: &str| is_nfkc_quick(text.chars()) == IsNormalized::Yes;
+    match text.is_ascii() || normal(text) {
+        true => text.chars().nth(chars).is_some(),
+        false => text.nfkc().nth(chars).is_some(),
+    }
 }
 
 /// Common Kazakh words as typed without Kazakh letters (folded spelling).
