@@ -1,6 +1,6 @@
 //! All integration tests, compiled as one binary: the fact base against its articles, the
 //! evaluation set, what `check` reports and the faults it meets, properties that hold for any
-//! input, and the command-line front run as a real process.
+//! input, hostile cases one by one, and the command-line front run as a real process.
 
 mod answers;
 mod bot;
@@ -10,6 +10,7 @@ mod eval;
 mod facts;
 mod fake_api;
 mod faults;
+mod hostile;
 mod properties;
 mod serve;
 mod understanding;
