@@ -1,6 +1,7 @@
 //! All integration tests, compiled as one binary: the fact base against its articles, the
 //! evaluation set, what `check` reports and the faults it meets, properties that hold for any
-//! input, hostile cases one by one, and the command-line front run as a real process.
+//! input, hostile cases one by one, a long soak (ignored unless asked for), and the
+//! command-line front run as a real process.
 
 mod answers;
 mod bot;
@@ -13,6 +14,7 @@ mod faults;
 mod hostile;
 mod properties;
 mod serve;
+mod soak;
 mod understanding;
 mod util;
 mod written;
