@@ -10,9 +10,9 @@ use kzcn_bot::console::{to_json_line, MAX_LINE_BYTES};
 use kzcn_bot::Kind;
 
 use kzcn_bot::matching::work::measure;
-use kzcn_bot::matching::{MAX_CANDIDATES, MAX_TYPO_KEYS};
+use kzcn_bot::matching::{MAX_CANDIDATES, MAX_TERMS, MAX_TYPO_KEYS};
 
-use crate::util::{engine, run, stderr, stdout};
+use crate::util::{engine, index, run, stderr, stdout, term_budget};
 
 /// One hostile input and what it must get (`None`: any reply, as long as there is one).
 struct Case {
@@ -348,6 +348,33 @@ fn a_message_of_100_mb_is_refused_without_being_read() {
     assert_eq!(work, Default::default(), "nothing was analysed");
     assert!(answer.question.len() <= 1 << 20);
     assert!(huge.starts_with(&answer.question));
+}
+
+/// A message of hundreds of different words: each reading of it resolves `MAX_TERMS` of them
+/// and no more, and the whole answer stays within the budget of terms.
+#[test]
+fn a_message_of_hundreds_of_different_words_resolves_at_most_max_terms_a_reading() {
+    // "bcdf", "bcdg", …: 600 different words of four letters that name nothing.
+    let consonants: Vec<char> = "bcdfghjklmnpqrstvwxz".chars().collect();
+    let word = |n: usize| -> String {
+        (0..4)
+            .map(|place| consonants[n / consonants.len().pow(place) % consonants.len()])
+            .collect()
+    };
+    let question: Vec<String> = (0..600).map(word).collect();
+    let question = question.join(" ");
+    assert!(question.chars().count() <= MAX_QUESTION_CHARS);
+    let analysis = index().analyze(&question, None);
+    assert!(
+        analysis.terms.len() > 5 * MAX_TERMS,
+        "{}",
+        analysis.terms.len()
+    );
+    let (_, work) = measure(|| index().resolve(&analysis));
+    assert_eq!(work.terms, MAX_TERMS);
+    let (answer, work) = measure(|| engine().answer(&question, None));
+    assert!(!answer.text.is_empty());
+    assert!(work.terms <= term_budget(&question), "{work:?}");
 }
 
 /// A word of `letters` letters that no fact base holds, the same on every run.

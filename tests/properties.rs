@@ -8,7 +8,6 @@
 //! after.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -20,12 +19,12 @@ use kzcn_bot::console::to_json_line;
 use kzcn_bot::knowledge::Lang;
 use kzcn_bot::matching::work::{measure, Work};
 use kzcn_bot::matching::{
-    detect_lang, normal_form_exceeds, normalize, Index, MAX_CANDIDATES, MAX_TERMS, MAX_TYPO_KEYS,
+    detect_lang, normal_form_exceeds, normalize, MAX_CANDIDATES, MAX_TERMS, MAX_TYPO_KEYS,
 };
 use kzcn_bot::{Engine, Kind};
 use teloxide::utils::command::BotCommands;
 
-use crate::util::{copy_dir, engine, fixture, load_within_10s};
+use crate::util::{copy_dir, engine, fixture, index, load_within_10s, term_budget};
 
 /// What hostile text is made of: question words of every language, the characters that broke
 /// the bot before (case mappings that change length, ligatures that expand), invisible and
@@ -135,12 +134,6 @@ fn any_hint() -> impl Strategy<Value = Option<Lang>> {
     prop_oneof![Just(None), select(Lang::ALL.to_vec()).prop_map(Some)]
 }
 
-/// The index over the real fact base, built once.
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| Index::new(engine().knowledge()))
-}
-
 fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
@@ -158,14 +151,6 @@ fn entities_whole(html: &str) -> bool {
             .iter()
             .any(|e| html[at..].starts_with(e))
     })
-}
-
-/// The most terms one answer resolves against the vocabulary: at most a dozen readings of the
-/// question (as written and as two transliterations, up to three parts, a part joined to the
-/// one before, each part continued, the whole message), each resolving at most `MAX_TERMS`
-/// terms, and one more term for each word a claim names (checked one by one).
-fn term_budget(question: &str) -> usize {
-    16 * MAX_TERMS + question.split_whitespace().count()
 }
 
 proptest! {

@@ -212,6 +212,29 @@ mod tests {
     }
 
     #[test]
+    fn compares_at_most_max_candidates_found_through_the_closest_keys_first() {
+        // 156 terms one letter from "abcdef", all sharing deletions with it.
+        let mut terms: Vec<String> = Vec::new();
+        for at in 0..6 {
+            for letter in 'a'..='z' {
+                let mut term: Vec<char> = "abcdef".chars().collect();
+                term[at] = letter;
+                let term: String = term.into_iter().collect();
+                if !terms.contains(&term) {
+                    terms.push(term);
+                }
+            }
+        }
+        let fuzzy = Fuzzy::new(&terms);
+        let (found, work) = work::measure(|| fuzzy.lookup("abcdef", &terms, |_| true, |_| 0));
+        assert_eq!(work.most_candidates, MAX_CANDIDATES);
+        assert!(work.most_keys <= MAX_TYPO_KEYS);
+        // The word itself is the first key probed, so the cap never hides an exact match.
+        let found = found.map(|(id, distance)| (terms[id as usize].as_str(), distance));
+        assert_eq!(found, Some(("abcdef", 0)));
+    }
+
+    #[test]
     fn prefers_the_closer_term_then_the_better_ranked() {
         let terms = terms();
         let fuzzy = Fuzzy::new(&terms);
