@@ -377,6 +377,28 @@ fn a_message_of_hundreds_of_different_words_resolves_at_most_max_terms_a_reading
     assert!(work.terms <= term_budget(&question), "{work:?}");
 }
 
+/// Regression: each part of a message that was not answered added its own "did you mean"
+/// topics to the reply, so this message found by the property tests got four: one of them
+/// twice, and that one the topic the reply had just answered.
+#[test]
+fn regression_several_unanswered_parts_offered_four_suggestions_one_twice() {
+    let answer = engine().answer("visa 。\0<script>b签证ɐ。9签证\"<b>f", None);
+    assert_eq!(answer.kind, Kind::Answered);
+    let offered: Vec<&str> = answer
+        .suggestions
+        .iter()
+        .map(|s| s.intent.as_str())
+        .collect();
+    assert!(offered.len() <= 3, "{offered:?}");
+    for (n, intent) in offered.iter().enumerate() {
+        assert!(
+            !offered[..n].contains(intent),
+            "{intent} twice: {offered:?}"
+        );
+        assert_ne!(Some(*intent), answer.intent.as_deref(), "{offered:?}");
+    }
+}
+
 /// A word of `letters` letters that no fact base holds, the same on every run.
 fn random_word(letters: usize, alphabet: &str) -> String {
     let alphabet: Vec<char> = alphabet.chars().collect();
