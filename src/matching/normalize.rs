@@ -39,8 +39,10 @@ pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// A Cyrillic letter: the Cyrillic blocks also hold a sign (҂, thousands) and combining marks,
+/// which are punctuation to a reader.
 pub(crate) fn is_cyrillic(c: char) -> bool {
-    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}') && c.is_alphabetic()
 }
 
 /// Apostrophes join the parts of a word (`China's` → `chinas`); other quotes break words.
@@ -411,6 +413,8 @@ mod tests {
             // Regression: a Latin word with a stray Kazakh letter kept it as Cyrillic "к", so
             // normalising the result again changed it.
             ("qazaқstan", "qazakstan"),
+            // Regression: the Cyrillic thousands sign and titlo were kept as letters.
+            ("҂а слово\u{483}", "а слово"),
             ("签证30天", "签证 30 天"),
             ("2022, 2023", "2022 2023"),
             ("<b>trade</b> & co", "b trade b co"),
