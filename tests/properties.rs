@@ -193,7 +193,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn analysis_gives_distinct_single_word_terms_and_real_years(
@@ -404,7 +404,7 @@ fn tomlish() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn any_extra_file_loads_or_is_reported_line_by_line(bytes in tomlish()) {
