@@ -1,7 +1,8 @@
 //! All integration tests, compiled as one binary: the fact base as a whole, the evaluation
 //! sets, what `check` reports and the faults it meets, quotes and `gaps` on a small made-up
-//! article, and the command-line front run as a real process. None of them needs the real
-//! articles: `kzcn-bot check --articles` holds the fact base to those, in CI.
+//! article, properties that hold for any input, hostile cases one by one, a long soak (ignored
+//! unless asked for), and the command-line front run as a real process. None of them needs the
+//! real articles: `kzcn-bot check --articles` holds the fact base to those, in CI.
 
 mod answers;
 mod bot;
@@ -11,8 +12,11 @@ mod eval;
 mod facts;
 mod fake_api;
 mod faults;
+mod hostile;
+mod properties;
 mod provenance;
 mod serve;
+mod soak;
 mod understanding;
 mod util;
 mod written;

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use kzcn_bot::knowledge::{load_dir, Knowledge, LoadError};
+use kzcn_bot::matching::{Index, MAX_TERMS};
 use kzcn_bot::Engine;
 
 pub fn root() -> PathBuf {
@@ -27,6 +28,20 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         Engine::load(&knowledge_dir()).unwrap_or_else(|e| panic!("knowledge does not load:\n{e}"))
     })
+}
+
+/// The index over the real fact base, built once, for tests of retrieval on its own.
+pub fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| Index::new(engine().knowledge()))
+}
+
+/// The most terms one answer may resolve against the vocabulary: about a dozen readings of
+/// the question (as written and as two transliterations, up to three parts, a part joined to
+/// the one before, each part continued, the whole message; 16 leaves room), each resolving at
+/// most `MAX_TERMS` terms, and one more term for each word a claim names (checked one by one).
+pub fn term_budget(question: &str) -> usize {
+    16 * MAX_TERMS + question.split_whitespace().count()
 }
 
 /// Runs the real binary with `args`, feeding `stdin`.

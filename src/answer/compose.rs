@@ -7,7 +7,7 @@ use crate::knowledge::{fill, Fact, Knowledge, Lang};
 use crate::matching::script::to_traditional;
 use crate::matching::shape::Asks;
 
-use super::decide::{Chosen, Decision};
+use super::decide::{Chosen, Decision, MAX_SUGGESTIONS};
 use super::read::{Reading, Script};
 use super::values::slot;
 use super::{Answer, Kind, SourceRef, Suggestion};
@@ -65,12 +65,26 @@ impl<'a> Composer<'a> {
                 }
             }
         }
+        // Each part not answered offers its own topics: each is offered once, none that this
+        // reply answers, and no more than a "did you mean" alone would offer.
+        let ids: Vec<&str> = answered
+            .iter()
+            .map(|chosen| self.knowledge.intents[chosen.scored.intent].id.as_str())
+            .collect();
+        let mut offers: Vec<Suggestion> = Vec::new();
+        for offer in suggestions {
+            let known = offers.iter().any(|o| o.intent == offer.intent);
+            if !known && !ids.contains(&offer.intent.as_str()) {
+                offers.push(offer);
+            }
+        }
+        offers.truncate(MAX_SUGGESTIONS);
         let intent = &self.knowledge.intents[first.scored.intent];
         let mut answer = self.with_sources(question, blocks);
         answer.kind = Kind::Answered;
         answer.intent = Some(intent.id.clone());
         answer.confidence = first.scored.score;
-        answer.suggestions = suggestions;
+        answer.suggestions = offers;
         answer.related = intent.related.iter().map(|&i| self.suggestion(i)).collect();
         answer
     }

@@ -39,7 +39,7 @@ pub fn suggest_threshold(lang: Lang) -> f32 {
 
 /// "Did you mean" offers intents scoring at least this share of the best one.
 const SUGGEST_SHARE: f32 = 0.75;
-const MAX_SUGGESTIONS: usize = 3;
+pub(crate) const MAX_SUGGESTIONS: usize = 3;
 /// A sole "did you mean" candidate is answered when the question has at least this many
 /// known terms. Tuned on the written-a/b/c development sets: at 2, a part cut down to one
 /// word and a stopword ("which is better for IT?") was answered.

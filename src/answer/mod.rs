@@ -32,6 +32,20 @@ pub use decide::{answer_threshold, suggest_threshold};
 /// can send is answered (a story with the question somewhere in it).
 pub const MAX_QUESTION_CHARS: usize = 4096;
 
+/// The longest a message may be once in Unicode's compatibility form (NFKC), which every step
+/// of reading works on, several times over. Ordinary text barely changes length (full-width
+/// letters stay one character, "ﬁ" becomes two), but U+FDFA becomes 18 characters: 4,096 of
+/// them took 0.3 s to answer in a release build. Twice the message cap leaves any real message
+/// room and holds that case to the cost of 8,192 characters.
+pub const MAX_NORMAL_CHARS: usize = 2 * MAX_QUESTION_CHARS;
+
+/// How much of a message too long to read its refusal looks at: its characters are counted
+/// and it is echoed as the answer's `question` up to this many bytes, and no further. No front
+/// sends more (Telegram, 4,096 characters; the console, 64 KiB a line), and a library caller's
+/// 100 MB must be refused without being counted or copied (copying alone took 0.2 s). Past
+/// this the reply says "1048576+ characters".
+const TOO_LONG_BYTES_READ: usize = 1 << 20;
+
 /// What kind of reply an answer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -84,6 +98,7 @@ const FOLLOW_UP_TERMS: usize = 3;
 /// The reply to one question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
+    /// The question as asked (of a message too long to read, at most its first MiB).
     pub question: String,
     pub lang: Lang,
     pub kind: Kind,
@@ -189,9 +204,8 @@ impl Engine {
         previous: Option<&FollowUp>,
     ) -> Answer {
         let trimmed = question.trim();
-        let length = trimmed.chars().count();
-        if length > MAX_QUESTION_CHARS {
-            return self.too_long(question, trimmed, length, hint, reply_lang);
+        if over_limit(trimmed) {
+            return self.too_long(question, trimmed, hint, reply_lang);
         }
         let reading = read(&self.index, trimmed, hint);
         // The question's own language sets the thresholds, even when the reply is in a pinned one.
@@ -291,24 +305,31 @@ impl Engine {
         decided
     }
 
+    /// The "too long" reply, in the language of the message's first `MAX_QUESTION_CHARS`
+    /// characters; nothing past them is read but to count them, up to `TOO_LONG_BYTES_READ`.
     fn too_long(
         &self,
         question: &str,
         trimmed: &str,
-        length: usize,
         hint: Option<Lang>,
         reply_lang: Option<Lang>,
     ) -> Answer {
-        let head: String = trimmed.chars().take(MAX_QUESTION_CHARS).collect();
-        let lang = reply_lang.unwrap_or_else(|| crate::matching::detect_lang(&head, hint));
+        let head = head(trimmed, MAX_QUESTION_CHARS);
+        let lang = reply_lang.unwrap_or_else(|| crate::matching::detect_lang(head, hint));
         let composer = self.composer(lang);
+        let count = match trimmed.len() > TOO_LONG_BYTES_READ {
+            true => format!("{TOO_LONG_BYTES_READ}+"),
+            false => match trimmed.chars().count() {
+                // Short, but long once in normal form: that is the length that counts.
+                chars if chars <= MAX_QUESTION_CHARS => format!("{MAX_NORMAL_CHARS}+"),
+                chars => chars.to_string(),
+            },
+        };
         let message = fill(
             self.knowledge.message("too_long", lang),
-            &[
-                ("count", &length.to_string()),
-                ("max", &MAX_QUESTION_CHARS.to_string()),
-            ],
+            &[("count", &count), ("max", &MAX_QUESTION_CHARS.to_string())],
         );
+        let question = head_bytes(question, TOO_LONG_BYTES_READ);
         composer.message_answer(question, Kind::TooLong, 0.0, message)
     }
 
@@ -397,7 +418,7 @@ impl Engine {
     /// the "did you mean" threshold. For inline queries, where the user picks the one to send.
     pub fn top_answers(&self, question: &str, hint: Option<Lang>, limit: usize) -> Vec<Answer> {
         let trimmed = question.trim();
-        if trimmed.chars().count() > MAX_QUESTION_CHARS {
+        if over_limit(trimmed) {
             return Vec::new();
         }
         let reading = read(&self.index, trimmed, hint);
@@ -465,6 +486,36 @@ impl Engine {
         });
         Some(answer)
     }
+}
+
+/// Whether `text` is too long to read: more than `MAX_QUESTION_CHARS` characters, or more than
+/// `MAX_NORMAL_CHARS` in its normal form. Found without reading past the limits: a character
+/// takes one to four bytes, so only a text of `MAX_QUESTION_CHARS + 1` to
+/// `4 * MAX_QUESTION_CHARS` bytes needs counting, and both counts stop at their limit.
+fn over_limit(text: &str) -> bool {
+    let too_many = match text.len() {
+        bytes if bytes <= MAX_QUESTION_CHARS => false,
+        bytes if bytes > 4 * MAX_QUESTION_CHARS => true,
+        _ => text.chars().nth(MAX_QUESTION_CHARS).is_some(),
+    };
+    too_many || crate::matching::normal_form_exceeds(text, MAX_NORMAL_CHARS)
+}
+
+/// The first `chars` characters of `text`, borrowed.
+fn head(text: &str, chars: usize) -> &str {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// The longest head of `text` of at most `bytes` bytes that ends on a character boundary.
+fn head_bytes(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The terms that say what a part was about, without the years that picked a period.

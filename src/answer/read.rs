@@ -109,6 +109,11 @@ fn whole_message(index: &Index, text: &str, lang: Lang, parts: &[PartReading]) -
     PartReading::new(index, shape, analysis)
 }
 
+/// The readings tried for a question in Latin letters besides English: Russian and Kazakh
+/// typed in Latin. Each is a whole analysis of the question, so a fixed list keeps the work at
+/// three analyses whatever the question holds.
+const LATIN_READINGS: [Lang; 2] = [Lang::Ru, Lang::Kk];
+
 /// English function words, which Russian or Kazakh typed in Latin letters never uses: a
 /// question with one of them is read as English without trying a transliteration.
 const ENGLISH_WORDS: &[&str] = &[
@@ -151,7 +156,8 @@ fn shape_and_terms(index: &Index, text: &str, lang: Lang) -> (Part, Analysis) {
     (shape, analysis)
 }
 
-/// The text to analyse, its language and its script.
+/// The text to analyse, its language and its script. Traditional characters are converted
+/// once, for the whole question (at most `MAX_QUESTION_CHARS`, checked before reading).
 fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang, Script) {
     if question.chars().any(is_han) {
         let simplified = to_simplified(question);
@@ -171,7 +177,7 @@ fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang
         return (question.to_owned(), lang, Script::Native);
     }
     let english = index.known_share(&english);
-    let best = [Lang::Ru, Lang::Kk]
+    let best = LATIN_READINGS
         .into_iter()
         .map(|lang| {
             let cyrillic = to_cyrillic_keeping(question, lang, |word| is_name(index, word));

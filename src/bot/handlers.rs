@@ -635,4 +635,56 @@ mod tests {
             assert_eq!(remove_mention(text, "@kzcn_bot"), expected);
         }
     }
+
+    /// Text around a mention: any characters, and the ones whose case mapping changes their
+    /// length (the cut once fell inside them).
+    fn around() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let tricky = proptest::sample::select(vec![
+            "İ", "\u{212A}", "ß", "ǅ", "ﬁ", "ΐ", "@", "@kzcn", "_", "a", " ", "\n", "\u{301}", "👍🏽",
+        ]);
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(tricky, 0..12).prop_map(|pieces| pieces.concat()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Regression property for the group-message crash: a mention next to İ or the Kelvin
+        /// sign made `remove_mention` slice inside a character and panic.
+        #[test]
+        fn mention_removal_never_cuts_inside_a_character(
+            text in around(),
+            name in "[A-Za-z0-9_]{1,12}",
+        ) {
+            let mention = format!("@{name}");
+            let removed = remove_mention(&text, &mention);
+            match find_mention(&text, &mention) {
+                Some(at) => {
+                    let expected = format!("{}{}", &text[..at], &text[at + mention.len()..]);
+                    proptest::prop_assert_eq!(removed, expected.trim());
+                }
+                None => proptest::prop_assert_eq!(removed, text),
+            }
+        }
+
+        /// A mention of the bot in any case, as a whole word, is found and taken out; the text
+        /// around it is kept.
+        #[test]
+        fn a_whole_word_mention_is_taken_out_whatever_surrounds_it(
+            before in around(),
+            after in around(),
+            upper in proptest::prelude::any::<bool>(),
+        ) {
+            let before = before.replace('@', "");
+            let mention = if upper { "@KZCN_Bot" } else { "@kzcn_bot" };
+            let after = format!(" {after}");
+            let text = format!("{before}{mention}{after}");
+            proptest::prop_assert_eq!(find_mention(&text, "@kzcn_bot"), Some(before.len()));
+            let expected = format!("{before}{after}");
+            proptest::prop_assert_eq!(remove_mention(&text, "@kzcn_bot"), expected.trim());
+        }
+    }
 }

@@ -6,7 +6,8 @@
 //! value wanted, a claim to check, a comparison); `analyze` turns words into terms (stop
 //! words, stems, synonyms, years); `fuzzy` finds the known term a misspelt word meant; `index`
 //! is built once per knowledge base and retrieves the intents and facts that share terms with
-//! the question.
+//! the question; `work` counts what typo correction and retrieval cost, so tests can hold them
+//! to their caps.
 
 mod analyze;
 mod fuzzy;
@@ -15,7 +16,9 @@ mod normalize;
 pub mod script;
 pub mod shape;
 pub mod translit;
+pub mod work;
 
 pub use analyze::{Analysis, Analyzer};
+pub use fuzzy::{MAX_CANDIDATES, MAX_TYPO_KEYS, MAX_WORD};
 pub use index::{Index, Resolved, Scored, MAX_TERMS};
-pub use normalize::{detect_lang, is_han, normalize};
+pub use normalize::{detect_lang, is_han, normal_form_exceeds, normalize};

@@ -2,7 +2,7 @@
 //! indexed, the question when it is asked) go through the same functions, so they need only be
 //! consistent, not linguistically perfect.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::knowledge::Lang;
 
@@ -39,8 +39,10 @@ pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// A Cyrillic letter: the Cyrillic blocks also hold a sign (҂, thousands) and combining marks,
+/// which are punctuation to a reader.
 pub(crate) fn is_cyrillic(c: char) -> bool {
-    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}') && c.is_alphabetic()
 }
 
 /// Apostrophes join the parts of a word (`China's` → `chinas`); other quotes break words.
@@ -128,7 +130,10 @@ pub fn normalize(text: &str) -> String {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&fold_cyrillic(&fix_mixed_script(word)));
+            // Twice: folding a Kazakh letter can make a look-alike (қ → к) that only a second
+            // fix turns Latin, and the fix can make a letter to fold (i → і → и).
+            let once = fold_cyrillic(&fix_mixed_script(word));
+            out.push_str(&fold_cyrillic(&fix_mixed_script(&once)));
             word.clear();
         }
     };
@@ -181,6 +186,18 @@ pub fn normalize(text: &str) -> String {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// Whether `text` in Unicode's compatibility form (NFKC, the first step of `normalize`) has
+/// more than `chars` characters, found without converting past them. A ligature such as U+FDFA
+/// becomes 18 characters, so the normal form, not the text as sent, is what every later step
+/// works on.
+pub fn normal_form_exceeds(text: &str, chars: usize) -> bool {
+    let normal = |text: &str| is_nfkc_quick(text.chars()) == IsNormalized::Yes;
+    match text.is_ascii() || normal(text) {
+        true => text.chars().nth(chars).is_some(),
+        false => text.nfkc().nth(chars).is_some(),
+    }
 }
 
 /// Common Kazakh words as typed without Kazakh letters (folded spelling).
@@ -393,6 +410,11 @@ mod tests {
             ("ＶＩＳＡ　３０ days", "visa 30 days"),
             ("vis\u{0430} free", "visa free"),
             ("v\u{0456}sa-free", "visa free"),
+            // Regression: a Latin word with a stray Kazakh letter kept it as Cyrillic "к", so
+            // normalising the result again changed it.
+            ("qazaқstan", "qazakstan"),
+            // Regression: the Cyrillic thousands sign and titlo were kept as letters.
+            ("҂а слово\u{483}", "а слово"),
             ("签证30天", "签证 30 天"),
             ("2022, 2023", "2022 2023"),
             ("<b>trade</b> & co", "b trade b co"),
