@@ -10,6 +10,7 @@ mod eval;
 mod facts;
 mod fake_api;
 mod faults;
+mod fuzzed;
 mod serve;
 mod understanding;
 mod util;
