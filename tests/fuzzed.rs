@@ -1,7 +1,7 @@
 //! What fuzzing found (`fuzz/`, findings in `fuzz/README.md`), each pinned by a test named
 //! after the bug. The inputs themselves are replayed by `fuzz/run.sh` from `fuzz/regressions/`.
 
-use kzcn_bot::bot::render::{answer_html, MESSAGE_LIMIT};
+use kzcn_bot::bot::render::{answer_html, split, MESSAGE_LIMIT};
 
 use crate::util::engine;
 
@@ -28,4 +28,17 @@ fn regression_a_source_list_longer_than_a_message_was_cut_through_its_closing_ta
         300,
         "nothing of the list is lost"
     );
+}
+
+#[test]
+fn regression_splitting_measured_the_whole_rest_of_a_paragraph_after_every_cut() {
+    // 200,000 characters cut into pieces of three entities: measuring the whole rest after
+    // each of the 13,333 cuts cost about 10^9 steps; measuring up to the limit, 250,000.
+    let text = "&amp;".repeat(40_000);
+    let start = std::time::Instant::now();
+    let pieces = split(&text, 16);
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+    assert!(pieces.iter().all(|p| p.encode_utf16().count() <= 16));
+    assert_eq!(pieces.concat(), text);
 }

@@ -137,6 +137,11 @@ fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+/// Whether `text` fits in `limit` UTF-16 units, reading no more of it than that.
+fn fits(text: &str, limit: usize) -> bool {
+    text.encode_utf16().nth(limit).is_none()
+}
+
 /// Splits `text` into pieces of at most `limit` UTF-16 units, at paragraph breaks where it
 /// can, else at line breaks, else at spaces, else anywhere outside an HTML entity.
 pub fn split(text: &str, limit: usize) -> Vec<String> {
@@ -176,8 +181,10 @@ fn split_blocks(text: &str, limit: usize) -> Vec<String> {
             blocks.push(paragraph.to_owned());
             continue;
         }
+        // Measuring only up to the limit keeps this linear: measuring the whole rest after
+        // each cut made a long paragraph cost its length squared over the limit.
         let mut rest = paragraph;
-        while utf16_len(rest) > limit {
+        while !fits(rest, limit) {
             let cut = cut_point(rest, limit);
             blocks.push(rest[..cut].trim_end().to_owned());
             rest = rest[cut..].trim_start();
