@@ -42,3 +42,10 @@ fn regression_splitting_measured_the_whole_rest_of_a_paragraph_after_every_cut()
     assert!(pieces.iter().all(|p| p.encode_utf16().count() <= 16));
     assert_eq!(pieces.concat(), text);
 }
+
+#[test]
+fn regression_a_line_of_spaces_between_two_long_paragraphs_became_a_blank_message() {
+    let text = format!("{}\n\n \u{b}\n\n{}", "x".repeat(4095), "y".repeat(4095));
+    let pieces = split(&text, MESSAGE_LIMIT);
+    assert_eq!(pieces, ["x".repeat(4095), "y".repeat(4095)]);
+}

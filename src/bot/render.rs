@@ -161,13 +161,15 @@ fn pack(blocks: Vec<String>, limit: usize) -> Vec<String> {
         if utf16_len(&joined) <= limit {
             current = joined;
         } else {
-            if !current.is_empty() {
+            // Telegram refuses a blank message, and the pieces after it would be lost: a
+            // piece of only whitespace (a line of spaces between long paragraphs) is dropped.
+            if !current.trim().is_empty() {
                 pieces.push(std::mem::take(&mut current));
             }
             current = block;
         }
     }
-    if !current.is_empty() || pieces.is_empty() {
+    if !current.trim().is_empty() || pieces.is_empty() {
         pieces.push(current);
     }
     pieces
