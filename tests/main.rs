@@ -12,6 +12,7 @@ mod eval;
 mod facts;
 mod fake_api;
 mod faults;
+mod fuzzed;
 mod hostile;
 mod properties;
 mod provenance;

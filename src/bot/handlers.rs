@@ -69,7 +69,7 @@ fn question_in(msg: Message, me: Me) -> Option<Question> {
 }
 
 /// `text` without `@botname` (matched case-insensitively).
-fn remove_mention(text: &str, mention: &str) -> String {
+pub(super) fn remove_mention(text: &str, mention: &str) -> String {
     match find_mention(text, mention) {
         Some(at) => format!("{}{}", &text[..at], &text[at + mention.len()..])
             .trim()
@@ -81,7 +81,7 @@ fn remove_mention(text: &str, mention: &str) -> String {
 /// Where `mention` (an ASCII `@username`) starts in `text`, ignoring ASCII case, as a whole
 /// word. Matching bytes of the original text, never of a lowercased copy, keeps the offsets
 /// valid: lowercasing İ or the Kelvin sign changes their length and used to cut mid-character.
-fn find_mention(text: &str, mention: &str) -> Option<usize> {
+pub(super) fn find_mention(text: &str, mention: &str) -> Option<usize> {
     let (bytes, wanted) = (text.as_bytes(), mention.as_bytes());
     text.char_indices().map(|(at, _)| at).find(|&at| {
         let end = at + wanted.len();

@@ -18,6 +18,22 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+/// The handlers' text handling, for the fuzz targets in `fuzz/` (the `fuzzing` feature). Not
+/// an API: it only lends them functions that are private to the handlers.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// `text` without `@botname`, as a group question is read.
+    pub fn remove_mention(text: &str, mention: &str) -> String {
+        super::handlers::remove_mention(text, mention)
+    }
+
+    /// Where `mention` starts in `text`, as a whole username.
+    pub fn find_mention(text: &str, mention: &str) -> Option<usize> {
+        super::handlers::find_mention(text, mention)
+    }
+}
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -47,21 +47,34 @@ pub fn to_plain(html: &str) -> String {
 
 /// The answer as HTML message texts, each within the limit.
 pub fn answer_html(answer: &Answer) -> Vec<String> {
-    let mut blocks: Vec<String> = answer.paragraphs.iter().map(|p| escape(p)).collect();
+    let mut blocks: Vec<String> = answer
+        .paragraphs
+        .iter()
+        .flat_map(|p| split_blocks(&escape(p), MESSAGE_LIMIT))
+        .collect();
     let heading = escape(&answer.sources_heading);
-    match answer.sources.as_slice() {
-        [] => {}
-        [only] => blocks.push(format!("<i>{heading}: {}</i>", escape(&only.citation))),
+    let sources = match answer.sources.as_slice() {
+        [] => String::new(),
+        [only] => format!("{heading}: {}", escape(&only.citation)),
         many => {
             let lines: Vec<String> = many
                 .iter()
                 .enumerate()
                 .map(|(n, s)| format!("[{}] {}", n + 1, escape(&s.citation)))
                 .collect();
-            blocks.push(format!("<i>{heading}:\n{}</i>", lines.join("\n")));
+            format!("{heading}:\n{}", lines.join("\n"))
         }
-    }
-    split(&blocks.join("\n\n"), MESSAGE_LIMIT)
+    };
+    // The source list is cut to fit first and each piece set in italics after, so no cut
+    // falls inside a tag and every message opens and closes its own `<i>`: a list longer than
+    // one message used to be cut through `</i>`, and Telegram refused both halves.
+    const ITALICS: usize = "<i></i>".len();
+    let italic = split_blocks(&sources, MESSAGE_LIMIT - ITALICS)
+        .into_iter()
+        .filter(|piece| !piece.trim().is_empty())
+        .map(|piece| format!("<i>{piece}</i>"));
+    blocks.extend(italic);
+    pack(blocks, MESSAGE_LIMIT)
 }
 
 /// What a button asks for: an intent or a topic, in a language.
@@ -124,12 +137,22 @@ fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+/// Whether `text` fits in `limit` UTF-16 units, reading no more of it than that.
+fn fits(text: &str, limit: usize) -> bool {
+    text.encode_utf16().nth(limit).is_none()
+}
+
 /// Splits `text` into pieces of at most `limit` UTF-16 units, at paragraph breaks where it
 /// can, else at line breaks, else at spaces, else anywhere outside an HTML entity.
 pub fn split(text: &str, limit: usize) -> Vec<String> {
+    pack(split_blocks(text, limit), limit)
+}
+
+/// Joins blocks, each within `limit`, into as few pieces as fit, a blank line between two.
+fn pack(blocks: Vec<String>, limit: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut current = String::new();
-    for block in split_blocks(text, limit) {
+    for block in blocks {
         let joined = if current.is_empty() {
             block.clone()
         } else {
@@ -138,13 +161,15 @@ pub fn split(text: &str, limit: usize) -> Vec<String> {
         if utf16_len(&joined) <= limit {
             current = joined;
         } else {
-            if !current.is_empty() {
+            // Telegram refuses a blank message, and the pieces after it would be lost: a
+            // piece of only whitespace (a line of spaces between long paragraphs) is dropped.
+            if !current.trim().is_empty() {
                 pieces.push(std::mem::take(&mut current));
             }
             current = block;
         }
     }
-    if !current.is_empty() || pieces.is_empty() {
+    if !current.trim().is_empty() || pieces.is_empty() {
         pieces.push(current);
     }
     pieces
@@ -158,8 +183,10 @@ fn split_blocks(text: &str, limit: usize) -> Vec<String> {
             blocks.push(paragraph.to_owned());
             continue;
         }
+        // Measuring only up to the limit keeps this linear: measuring the whole rest after
+        // each cut made a long paragraph cost its length squared over the limit.
         let mut rest = paragraph;
-        while utf16_len(rest) > limit {
+        while !fits(rest, limit) {
             let cut = cut_point(rest, limit);
             blocks.push(rest[..cut].trim_end().to_owned());
             rest = rest[cut..].trim_start();
