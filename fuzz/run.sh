@@ -21,7 +21,7 @@ fi
 
 export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then
-    cargo install cargo-fuzz --locked
+    cargo install cargo-fuzz --locked --version 0.13.2
 fi
 
 # Per input: 2 s at most, 1 GiB of memory, 8 KiB of text (twice Telegram's longest message).
