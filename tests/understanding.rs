@@ -137,6 +137,22 @@ fn several_questions_in_one_message_are_each_answered() {
             "Когда начал действовать безвизовый режим? И сколько дней можно находиться в Китае?",
             Says(&["10 ноября", "30"]),
         ),
+        // Numbered items are each a question, though the question word stands mid-sentence.
+        (
+            "1) визасыз режим қай күні басталды 2) сауда көлемі 2022 жылы қанша болды",
+            Says(&["10 қарашада", "24,2"]),
+        ),
+        // Two parts that first read as the same question: the second takes the close
+        // runner-up (the limit over 180 days, not one stay again).
+        (
+            "1）免签一次能待几天 2）180天里面累计最多能待几天",
+            Says(&["30个日历日", "90个日历日"]),
+        ),
+        // A Kazakh question word closing each clause: "…, жалпы лимит қанша".
+        (
+            "визасыз неше күн болуға болады, жалпы лимит қанша",
+            Says(&["30", "90"]),
+        ),
     ]);
 }
 
@@ -175,6 +191,28 @@ fn claims_are_checked_against_the_facts() {
             "看新闻说中国车在哈萨克市场占了23%，真的假的",
             Verdict(true, &["23"]),
         ),
+        // Too loosely worded to answer outright, but the claimed figure is what one of the
+        // offered topics states.
+        (
+            "a friend told me trade in 2022 hit a record 24.2 billion dollars, true?",
+            Verdict(true, &["24.2"]),
+        ),
+    ]);
+}
+
+#[test]
+fn misspelt_words_are_read_as_meant() {
+    use Expect::*;
+    run(&[
+        // A misspelt stop word ("witout", "betwen") is a stop word, not an unknown word that
+        // counts against the match; a three-letter word may have lost a letter ("vsa", "lon").
+        ("how lon can i stay in chna witout a vsa?", Says(&["30"])),
+        (
+            "what was trade betwen kazakstan and china in 2022",
+            Says(&["24.2"]),
+        ),
+        // "adn" is "and" swapped, in English: not a reason to read the question as Russian.
+        ("belt adn road kazakhstan", Says(&["Belt and Road"])),
     ]);
 }
 
@@ -203,6 +241,12 @@ fn russian_and_kazakh_in_latin_letters_and_traditional_chinese_are_read() {
         ),
         ("skolko dnei mozhno nahoditsya bez vizy", Says(&["30"])),
         ("Qytaimen vizasyz rezhim qashan bastaldy?", Says(&["2023"])),
+        // Kazakh "j" is ж and "ng" is ң: "jyl", "juk", "bizding".
+        ("jyl sayin qansha juk poiyzy otedi", Says(&["5 000"])),
+        (
+            "bizding elge vizasyz neshe kun bolugha bolady",
+            Says(&["30"]),
+        ),
         ("免簽制度什麼時候開始？", Says(&["2023年11月10日"])),
     ]);
     let answer = engine().answer("kogda nachal deistvovat bezvizovyi rezhim?", None);
@@ -235,6 +279,10 @@ fn what_the_facts_do_not_state_is_said_plainly() {
         // Where: a fact that names no place does not say where.
         ("In which city is the Luban Workshop?", NotStated),
         ("鲁班工坊开在哈萨克斯坦哪个城市？", NotStated),
+        (
+            "In which Kazakh city is the Luban Workshop located?",
+            NotStated,
+        ),
         (
             "Where is China opening a new consulate general?",
             Says(&["Aktobe"]),

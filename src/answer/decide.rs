@@ -124,6 +124,10 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
             .take(MAX_SUGGESTIONS)
             .copied()
             .collect::<Vec<_>>();
+        // A claim stating a figure that one offer's facts state is about that offer.
+        if let Some(chosen) = claim_stated(base, part, &offers, suggest_threshold(scale)) {
+            return Decision::Answer(chosen);
+        }
         if let Some(chosen) = sole_offer(base, part, &offers) {
             return Decision::Answer(chosen);
         }
@@ -135,7 +139,7 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
     let close = scored
         .iter()
         .take_while(|s| s.score >= answer_threshold(scale) && best.score - s.score <= RUNNER_UP);
-    if let Some(chosen) = claim_stated(base, part, &scored, scale) {
+    if let Some(chosen) = claim_stated(base, part, &scored, answer_threshold(scale)) {
         return Decision::Answer(chosen);
     }
     let mut first_refusal: Option<Decision> = None;
@@ -150,15 +154,34 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
     first_refusal.unwrap_or(Decision::Unknown(best.score))
 }
 
-/// A claim of a figure is checked against the close candidate that states that figure, if one
-/// does: "30 days per entry, right?" is about the length of one stay, even where the limit of
-/// 90 days in 180 shares more of its words.
-fn claim_stated(base: Base, part: &PartReading, scored: &[Scored], scale: Lang) -> Option<Chosen> {
-    part.shape.claim.as_ref()?;
+/// Another answer for a part that chose what an earlier part of the same message chose: two
+/// questions in one message ask two things, so a close runner-up that can answer is taken
+/// instead ("1) how long is one stay 2) how long in all within 180 days").
+pub(crate) fn decide_other(
+    base: Base,
+    part: &PartReading,
+    scale: Lang,
+    taken: &Chosen,
+) -> Option<Chosen> {
+    let scored = base.index.search_resolved(&part.analysis, &part.resolved);
     let best = scored.first()?.score;
     scored
         .iter()
         .take_while(|s| s.score >= answer_threshold(scale) && best - s.score <= CLAIM_RUNNER_UP)
+        .filter(|s| s.intent != taken.scored.intent)
+        .find_map(|&s| answer_with(base, part, s).ok())
+}
+
+/// A claim of a figure is checked against the close candidate that states that figure, if one
+/// does: "30 days per entry, right?" is about the length of one stay, even where the limit of
+/// 90 days in 180 shares more of its words.
+/// Candidates scoring under `floor` are not considered.
+fn claim_stated(base: Base, part: &PartReading, scored: &[Scored], floor: f32) -> Option<Chosen> {
+    part.shape.claim.as_ref()?;
+    let best = scored.first()?.score;
+    scored
+        .iter()
+        .take_while(|s| s.score >= floor && best - s.score <= CLAIM_RUNNER_UP)
         .filter(|s| {
             let all: Vec<usize> = (0..base.knowledge.intents[s.intent].facts.len()).collect();
             !stating_claim(base, &all, part, s.intent).is_empty()

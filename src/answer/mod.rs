@@ -293,6 +293,7 @@ impl Engine {
                 }
                 None => decided.push((Cow::Borrowed(part), decision)),
             }
+            self.tell_apart(&mut decided, scale);
         }
         if decided.iter().any(|(_, d)| d.is_answer()) || !reading.has_more_than_parts() {
             return decided;
@@ -303,6 +304,24 @@ impl Engine {
             return vec![(Cow::Borrowed(&reading.whole), whole)];
         }
         decided
+    }
+
+    /// When the part just decided chose the same facts as an earlier part, it takes a close
+    /// runner-up that can answer, if there is one.
+    fn tell_apart(&self, decided: &mut [(Cow<PartReading>, Decision)], scale: Lang) {
+        let Some(((part, Decision::Answer(last)), earlier)) = decided.split_last_mut() else {
+            return;
+        };
+        let repeats = earlier.iter().any(|(_, d)| match d {
+            Decision::Answer(a) => a.scored.intent == last.scored.intent && a.facts == last.facts,
+            _ => false,
+        });
+        if let Some(other) = repeats
+            .then(|| decide::decide_other(self.base(), part, scale, last))
+            .flatten()
+        {
+            *last = other;
+        }
     }
 
     /// The "too long" reply, in the language of the message's first `MAX_QUESTION_CHARS`

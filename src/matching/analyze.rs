@@ -215,6 +215,18 @@ impl Analyzer {
     }
 
     /// Analyses a question, guessing its language (`hint`: the asker's interface language).
+    /// Every stop word, stemmed, with its language.
+    pub(crate) fn stop_stems(&self) -> Vec<(Lang, String)> {
+        let mut all = Vec::new();
+        for lang in [Lang::En, Lang::Ru, Lang::Kk, Lang::Zh] {
+            let mut stems: Vec<&String> = self.tables[slot(lang)].stop_stems.iter().collect();
+            // A fixed order, so that a lookup's ties break the same way on every run.
+            stems.sort();
+            all.extend(stems.into_iter().map(|s| (lang, s.clone())));
+        }
+        all
+    }
+
     pub fn analyze(&self, text: &str, hint: Option<Lang>) -> Analysis {
         self.analyze_as(text, detect_lang(text, hint))
     }

@@ -88,8 +88,9 @@ pub const MAX_TYPO_KEYS: usize = 1 + MAX_WORD + MAX_WORD * (MAX_WORD - 1) / 2;
 pub const MAX_CANDIDATES: usize = 64;
 
 /// Only words made of letters are worth correcting; numbers and Chinese characters are not.
+/// A three-letter word is only looked up for a letter it lost ("vsa", "lon").
 fn correctable(term: &str) -> bool {
-    (4..=MAX_WORD).contains(&term.chars().count())
+    (3..=MAX_WORD).contains(&term.chars().count())
         && term.chars().all(char::is_alphabetic)
         && !term.chars().any(super::normalize::is_han)
 }
@@ -101,7 +102,9 @@ impl Fuzzy {
             if !correctable(term) {
                 continue;
             }
-            for deletion in deletions(term, allowed_distance(term.chars().count())) {
+            // Three-letter terms are stored with their deletions too, for a swap ("adn").
+            let depth = allowed_distance(term.chars().count()).max(1);
+            for deletion in deletions(term, depth) {
                 entries.push((hash(&deletion), id as u32));
             }
         }
@@ -123,7 +126,9 @@ impl Fuzzy {
             return None;
         }
         let len = word.chars().count();
-        let allowed = allowed_distance(len);
+        // A three-letter word may have lost one letter of a four-letter term, or swapped two
+        // ("adn"), nothing else: any other change of one letter in three spells another word.
+        let allowed = if len == 3 { 1 } else { allowed_distance(len) };
         let keys = deletions(word, allowed);
         let mut probed = 0;
         let mut seen = HashSet::new();
@@ -159,6 +164,10 @@ impl Fuzzy {
                 if len <= 4 && term_len == len && !same_letters(word, term) {
                     return None;
                 }
+                // Three-letter terms are only what a three-letter word meant.
+                if (len == 3 && term_len < 3) || (len > 3 && term_len == 3) {
+                    return None;
+                }
                 (distance <= limit).then_some((id, distance))
             })
             .min_by(|a, b| {
@@ -176,7 +185,7 @@ mod tests {
     fn terms() -> Vec<String> {
         [
             "visa", "trade", "turnover", "khorgo", "consulat", "pipelin", "smailov", "tourism",
-            "tourist", "2023", "prim",
+            "tourist", "2023", "prim", "and",
         ]
         .iter()
         .map(|t| t.to_string())
@@ -196,7 +205,13 @@ mod tests {
             ("smailof", Some("smailov")),
             ("consulet", Some("consulat")),
             ("tourism", Some("tourism")),
-            ("vis", None),
+            // Three letters: only a letter lost from a four-letter term, or two swapped.
+            ("vis", Some("visa")),
+            ("vsa", Some("visa")),
+            ("vix", None),
+            ("adn", Some("and")),
+            ("andd", None),
+            ("isa", Some("visa")),
             ("wine", None),
             ("2024", None),
             ("pizza", None),

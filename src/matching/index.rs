@@ -48,6 +48,10 @@ const RARE_IDF: f32 = 2.0;
 /// pair of characters a term.
 pub const MAX_TERMS: usize = 64;
 
+/// The most typo-correction lookups one term costs: one in the vocabulary, one among the stop
+/// words.
+pub const LOOKUPS_PER_TERM: usize = 2;
+
 fn is_year(term: &str) -> bool {
     term.len() == 4
         && term
@@ -139,6 +143,11 @@ pub struct Index {
     docs: Vec<Doc>,
     intents: usize,
     fuzzy: Fuzzy,
+    /// Stop words (stemmed) and their languages, to recognise a misspelt one ("betwen",
+    /// "whitout") rather than count it as a word the fact base never uses.
+    stop_terms: Vec<String>,
+    stop_langs: Vec<u8>,
+    stop_fuzzy: Fuzzy,
     unknown_weight: f32,
 }
 
@@ -195,6 +204,11 @@ impl Index {
         }
         index.fill_postings(&doc_terms);
         index.fuzzy = Fuzzy::new(&index.terms);
+        for (lang, stem) in analyzer.stop_stems() {
+            index.stop_terms.push(stem);
+            index.stop_langs.push(lang_bit(lang));
+        }
+        index.stop_fuzzy = Fuzzy::new(&index.stop_terms);
         index.analyzer = analyzer;
         index
     }
@@ -306,11 +320,13 @@ impl Index {
                 self.term_langs[id as usize] & lang_bit(analysis.lang) != 0
                     || self.terms[id as usize].is_ascii()
             };
-            if let Some((id, distance)) =
-                self.fuzzy.lookup(term, &self.terms, same_language, |id| {
-                    self.intent_freq[id as usize]
-                })
-            {
+            let typo = self.fuzzy.lookup(term, &self.terms, same_language, |id| {
+                self.intent_freq[id as usize]
+            });
+            if self.misspelt_stop_word(term, analysis.lang, typo.map(|(_, d)| d)) {
+                continue;
+            }
+            if let Some((id, distance)) = typo {
                 add(&mut matched, id, 1.0 - TYPO_PENALTY * distance as f32);
                 continue;
             }
@@ -333,6 +349,20 @@ impl Index {
             .map(|m| self.idf[m.term as usize])
             .sum::<f32>();
         Resolved { matched, total }
+    }
+
+    /// Whether an unknown word is a stop word misspelt, closer to it than to any term
+    /// (`typo`: the distance to the closest term, if one is close enough). On a tie the term
+    /// wins: a topic word is worth more than a filler.
+    fn misspelt_stop_word(&self, word: &str, lang: Lang, typo: Option<usize>) -> bool {
+        let bit = lang_bit(lang);
+        let stop = self.stop_fuzzy.lookup(
+            word,
+            &self.stop_terms,
+            |id| self.stop_langs[id as usize] & bit != 0,
+            |_| 0,
+        );
+        stop.is_some_and(|(_, distance)| typo.is_none_or(|t| distance < t))
     }
 
     /// The share of a question's weight that the vocabulary knows, typos corrected, in 0..1:
@@ -400,7 +430,8 @@ impl Index {
             };
             let Resolved { matched, total } = self.resolve(&single);
             let described = match matched.as_slice() {
-                [] if total == 0.0 => "ignored (a year)".to_owned(),
+                [] if total == 0.0 && term.parse::<u16>().is_ok() => "ignored (a year)".to_owned(),
+                [] if total == 0.0 => "ignored (a stop word misspelt)".to_owned(),
                 [] => format!("unknown (weight {total:.2})"),
                 found => found
                     .iter()

@@ -20,5 +20,5 @@ pub mod work;
 
 pub use analyze::{Analysis, Analyzer};
 pub use fuzzy::{MAX_CANDIDATES, MAX_TYPO_KEYS, MAX_WORD};
-pub use index::{Index, Resolved, Scored, MAX_TERMS};
+pub use index::{Index, Resolved, Scored, LOOKUPS_PER_TERM, MAX_TERMS};
 pub use normalize::{detect_lang, is_han, normal_form_exceeds, normalize};

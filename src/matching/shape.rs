@@ -146,6 +146,11 @@ const EN: Markers = Markers {
                 "what city",
                 "which cities",
                 "which region",
+                "which kazakh city",
+                "what kazakh city",
+                "which chinese city",
+                "what chinese city",
+                "located",
             ],
         ),
         (Asks::Why, &["why"]),
@@ -312,6 +317,8 @@ const RU: Markers = Markers {
                 "откуда",
                 "какие города",
                 "какой город",
+                "находится",
+                "расположен",
             ],
         ),
         (Asks::Why, &["почему", "зачем"]),
@@ -445,7 +452,14 @@ const KK: Markers = Markers {
         (Asks::Who, &["ким", "кимдер", "кимге", "кимнин"]),
         (
             Asks::Where,
-            &["кайда", "кай калада", "кай калалар", "кай жерде", "кайдан"],
+            &[
+                "кайда",
+                "кай калада",
+                "кай калалар",
+                "кай жерде",
+                "кайдан",
+                "орналаскан",
+            ],
         ),
         (Asks::Why, &["неге", "нелиштен", "не ушин"]),
         (
@@ -562,6 +576,8 @@ const ZH: Markers = Markers {
                 "哪些城市",
                 "什么地方",
                 "哪座城市",
+                "位于",
+                "哪所",
             ],
         ),
         (Asks::Why, &["为什么", "为何"]),
@@ -805,15 +821,20 @@ fn names(text: &str) -> Vec<String> {
 /// ask nothing (a story around the question) are dropped when some other sentence asks.
 pub fn split_parts(text: &str, lang: Lang) -> Vec<String> {
     let sentences = sentences(text);
-    let mut clauses: Vec<String> = Vec::new();
-    for sentence in &sentences {
-        clauses.extend(clauses_of(sentence, lang));
+    // Numbered items ask one thing each, even where the question word stands mid-sentence
+    // ("1) режим қай күні басталды 2) …"), as Kazakh and Russian word order has it.
+    let numbered = sentences.iter().filter(|(_, item)| *item).count() >= 2;
+    let mut clauses: Vec<(String, bool)> = Vec::new();
+    for (sentence, item) in &sentences {
+        let listed = numbered && *item;
+        clauses.extend(clauses_of(sentence, lang).into_iter().map(|c| (c, listed)));
     }
     let asking: Vec<String> = clauses
         .iter()
-        .filter(|c| asks_something(c, lang))
-        .cloned()
+        .filter(|(c, listed)| *listed || asks_something(c, lang))
+        .map(|(c, _)| c.clone())
         .collect();
+    let clauses: Vec<String> = clauses.into_iter().map(|(c, _)| c).collect();
     let mut parts = if asking.is_empty() { clauses } else { asking };
     parts.retain(|p| p.chars().any(char::is_alphanumeric));
     parts.truncate(MAX_PARTS);
@@ -850,8 +871,8 @@ const MULTIPLES: &[&str] = &["times", "fold", "раз", "percent", "процен
 const WH_WORDS: &[&str] = &["what", "when", "how", "who", "where", "which", "why"];
 
 /// Sentences and list items: split at sentence ends, line breaks, semicolons and numbering
-/// ("1)", "2."), never inside a number ("24.2").
-fn sentences(text: &str) -> Vec<String> {
+/// ("1)", "2."), never inside a number ("24.2"). Each comes with whether it was numbered.
+fn sentences(text: &str) -> Vec<(String, bool)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut current = String::new();
@@ -878,28 +899,32 @@ fn sentences(text: &str) -> Vec<String> {
     }
     out.push(current);
     out.into_iter()
-        .map(|s| strip_numbering(&s).to_owned())
-        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let (item, numbered) = strip_numbering(&s);
+            (item.to_owned(), numbered)
+        })
+        .filter(|(s, _)| !s.trim().is_empty())
         .collect()
 }
 
-/// "1) text", "2. text", "- text" → "text".
-fn strip_numbering(sentence: &str) -> &str {
+/// "1) text", "2. text", "- text" → "text", and whether it was numbered or bulleted.
+fn strip_numbering(sentence: &str) -> (&str, bool) {
     let trimmed = sentence.trim();
     let rest = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
     let digits = trimmed.len() - rest.len();
     if digits > 0 && digits <= 2 {
         if let Some(after) = rest.strip_prefix([')', '）', '、']) {
-            return after.trim();
+            return (after.trim(), true);
         }
         // "2.5" is a number, not item 2.
         if let Some(after) = rest.strip_prefix('.') {
             if !after.starts_with(|c: char| c.is_ascii_digit()) {
-                return after.trim();
+                return (after.trim(), true);
             }
         }
     }
-    trimmed.trim_start_matches(['-', '•', '*']).trim()
+    let bare = trimmed.trim_start_matches(['-', '•', '*']);
+    (bare.trim(), bare.len() < trimmed.len())
 }
 
 /// A sentence cut where a joiner ("and", "also", a comma) is followed by a word that opens a
@@ -938,11 +963,22 @@ fn clauses_of(sentence: &str, lang: Lang) -> Vec<String> {
                 .is_some_and(|n| markers.fillers.contains(&bare(n).as_str()) || bare(n) == "then")
         };
         let next_opens = opens(i + 1) || (filler(i + 1) && opens(i + 2));
-        let cut_after_comma = comma
-            && words
-                .get(i + 1)
-                .is_some_and(|n| markers.openers.contains(&bare(n).as_str()))
-            && current.len() >= 2;
+        let is_opener = |w: &&str| markers.openers.contains(&bare(w).as_str());
+        // In Russian and Kazakh the question word may close its clause ("… болады, жалпы
+        // лимит қанша"): a comma between two clauses that each hold one cuts too.
+        let both_ask = || {
+            let next: Vec<&str> = words[i + 1..]
+                .iter()
+                .copied()
+                .take_while(|w| !w.ends_with(','))
+                .collect();
+            lang != Lang::En
+                && next.len() >= 2
+                && next.iter().any(is_opener)
+                && current.iter().chain([&word]).any(is_opener)
+        };
+        let cut_after_comma =
+            comma && current.len() >= 2 && (words.get(i + 1).is_some_and(is_opener) || both_ask());
         if joiner && next_opens && current.len() >= 2 {
             clauses.push(current.join(" "));
             current.clear();
@@ -971,18 +1007,25 @@ fn han_clauses(sentence: &str, markers: &Markers) -> Vec<String> {
         .collect();
     let asks = |p: &str| markers.openers.iter().any(|w| p.contains(w)) || p.contains('吗');
     let mut clauses: Vec<String> = Vec::new();
+    // Whether the last clause asks, kept as it grows, so that each piece is scanned once.
+    let mut last_asks = false;
     for piece in pieces {
         let piece = markers
             .joiners
             .iter()
             .find_map(|j| piece.strip_prefix(j))
             .unwrap_or(piece);
+        let piece_asks = asks(piece);
         match clauses.last_mut() {
-            Some(last) if !(asks(last) && asks(piece)) => {
+            Some(last) if !(last_asks && piece_asks) => {
                 last.push('，');
                 last.push_str(piece);
+                last_asks |= piece_asks;
             }
-            _ => clauses.push(piece.to_owned()),
+            _ => {
+                clauses.push(piece.to_owned());
+                last_asks = piece_asks;
+            }
         }
     }
     clauses
@@ -1305,7 +1348,7 @@ mod tests {
 
     #[test]
     fn splits_messages_into_parts() {
-        let cases: [(&str, Lang, &[&str]); 8] = [
+        let cases: [(&str, Lang, &[&str]); 10] = [
             (
                 "When did the visa-free regime start and how long can I stay?",
                 Lang::En,
@@ -1330,6 +1373,16 @@ mod tests {
                 "1) when did it start 2) how many days",
                 Lang::En,
                 &["when did it start", "how many days"],
+            ),
+            (
+                "кытайга визасыз канша кун турга болады, жалпы лимит канша",
+                Lang::Kk,
+                &["кытайга визасыз канша кун турга болады,", "жалпы лимит канша"],
+            ),
+            (
+                "1) визасыз режим қай күні басталды 2) бір жолы неше күн болуға болады",
+                Lang::Kk,
+                &["визасыз режим қай күні басталды", "бір жолы неше күн болуға болады"],
             ),
             ("trade was 24.2 billion?", Lang::En, &["trade was 24.2 billion?"]),
             (

@@ -17,6 +17,10 @@ const RU_GROUPS: &[(&str, &str)] = &[
     ("yi", "ый"),
 ];
 
+/// Kazakh's own: "j" is always ж ("jyl", "juk"), and "ng" is ң ("bizding"), folded to н as
+/// `normalize` folds ң.
+const KK_GROUPS: &[(&str, &str)] = &[("ju", "жу"), ("ja", "жа"), ("ng", "н")];
+
 const COMMON_GROUPS: &[(&str, &str)] = &[
     ("zh", "ж"),
     ("kh", "х"),
@@ -75,12 +79,14 @@ fn is_vowel(c: char) -> bool {
 /// not a Latin letter is kept.
 pub fn to_cyrillic(text: &str, lang: Lang) -> String {
     let own: &[(&str, &str)] = match lang {
-        Lang::Kk => &[],
+        Lang::Kk => KK_GROUPS,
         _ => RU_GROUPS,
     };
     let lower: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
     let mut out = String::with_capacity(text.len() * 2);
     let mut i = 0;
+    // Whether the letter before stands for a vowel: a glide (й) does not, so "aiy" is айы.
+    let mut after_vowel = false;
     while i < lower.len() {
         let rest = &lower[i..];
         let group = own.iter().chain(COMMON_GROUPS).find(|(latin, _)| {
@@ -90,15 +96,18 @@ pub fn to_cyrillic(text: &str, lang: Lang) -> String {
         if let Some((latin, cyrillic)) = group {
             out.push_str(cyrillic);
             i += latin.chars().count();
+            after_vowel = cyrillic.ends_with(['а', 'е', 'и', 'о', 'у', 'ы', 'ю', 'я']);
             continue;
         }
         let c = lower[i];
-        let after_vowel = i > 0 && is_vowel(lower[i - 1]);
+        let next = lower.get(i + 1).copied();
         // "y" or "i" after a vowel is the й of "novyi", "kakoy", "qytai"; so is the "ı" of
-        // the 2018 Kazakh Latin alphabet ("Qytaı", "aınalym").
+        // the 2018 Kazakh Latin alphabet ("Qytaı", "aınalym"), and the "i" of Kazakh "iy"
+        // ("paiyz", пайыз).
         let glide = matches!(c, 'y' | 'i' | 'ı')
             && after_vowel
-            && !lower.get(i + 1).is_some_and(|&n| is_vowel(n));
+            && (!next.is_some_and(is_vowel) || (lang == Lang::Kk && c == 'i' && next == Some('y')));
+        after_vowel = !glide && is_vowel(c);
         match (glide, single(c, lang)) {
             (true, _) => out.push('й'),
             (false, Some(cyrillic)) => out.push_str(cyrillic),
@@ -150,6 +159,8 @@ mod tests {
                 "казакстан мен кытай 2023",
             ),
             ("Qytaı saýda aınalymy", Lang::Kk, "кытай сауда айналымы"),
+            ("jukting paiyzy bizding", Lang::Kk, "жуктин пайызы биздин"),
+            ("jyl saiyn", Lang::Kk, "жыл сайын"),
         ];
         for (latin, lang, cyrillic) in cases {
             assert_eq!(to_cyrillic(latin, lang), cyrillic, "{latin}");
