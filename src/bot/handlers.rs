@@ -15,7 +15,7 @@ use teloxide::types::{
 use tracing::{info, warn};
 
 use super::limit::Verdict;
-use super::pool::Panicked;
+use super::pool::Failed;
 use super::render::{self, escape};
 use super::send::{describe, retrying, send_pieces};
 use super::state::BotState;
@@ -313,7 +313,7 @@ async fn on_command(
                 .await;
             match answered {
                 Ok(answer) => send_answer(&bot, &msg, &answer).await,
-                Err(Panicked) => apologise(&bot, &msg, &state, &engine).await,
+                Err(Failed) => apologise(&bot, &msg, &state, &engine).await,
             }
         }
         Command::Topics => {

@@ -1,21 +1,31 @@
 //! Engine calls off the async threads. An answer is CPU work that can take a while on odd
 //! input; run on tokio's worker threads it would hold up every other chat meanwhile. Here it
 //! runs on tokio's blocking threads, at most a few at once (the work is CPU-bound, so more than
-//! the cores only adds memory), and a panic inside it is caught and reported as an error
-//! instead of taking the chat's handler down with it.
+//! the cores only adds memory), and a panic inside it, or a call that overruns its time
+//! budget, is reported as an error instead of taking the chat's handler down with it or
+//! keeping the chat waiting.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use tracing::error;
 
-/// An engine call panicked. The panic has been logged; the user gets an apology.
+/// An engine call panicked or overran its budget. The cause has been logged; the user gets
+/// an apology.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Panicked;
+pub(crate) struct Failed;
+
+/// How long one engine call may take before its chat is told it failed. Every answer's work is
+/// capped (`matching::work`), and the slowest question of the benchmarks takes well under a
+/// millisecond in a release build: a call this slow means something is wrong, and the chat
+/// should not wait for it.
+const BUDGET: Duration = Duration::from_secs(2);
 
 /// A bounded set of blocking threads for engine calls.
 pub(crate) struct Pool {
     permits: Arc<Semaphore>,
+    budget: Duration,
 }
 
 impl Pool {
@@ -26,13 +36,20 @@ impl Pool {
     }
 
     pub(crate) fn with_size(size: usize) -> Pool {
+        Pool::with_budget(size, BUDGET)
+    }
+
+    pub(crate) fn with_budget(size: usize, budget: Duration) -> Pool {
         Pool {
             permits: Arc::new(Semaphore::new(size.max(1))),
+            budget,
         }
     }
 
-    /// Runs `job` on a blocking thread once a place is free; a panic in it becomes `Panicked`.
-    pub(crate) async fn run<T, F>(&self, job: F) -> Result<T, Panicked>
+    /// Runs `job` on a blocking thread once a place is free. A panic in it, or a run longer
+    /// than the budget, becomes `Failed`; an overrunning job finishes in the background and
+    /// its result is dropped.
+    pub(crate) async fn run<T, F>(&self, job: F) -> Result<T, Failed>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
@@ -47,13 +64,17 @@ impl Pool {
             let _permit = permit;
             job()
         });
-        task.await.map_err(|failure| {
+        let Ok(finished) = tokio::time::timeout(self.budget, task).await else {
+            error!("an engine call took longer than {:?}", self.budget);
+            return Err(Failed);
+        };
+        finished.map_err(|failure| {
             let reason = match failure.try_into_panic() {
                 Ok(panic) => panic_text(panic.as_ref()),
                 Err(other) => other.to_string(),
             };
             error!("an engine call failed: {reason}");
-            Panicked
+            Failed
         })
     }
 }
@@ -79,8 +100,23 @@ mod tests {
     async fn a_panic_in_a_job_is_an_error_and_the_pool_keeps_working() {
         let pool = Pool::with_size(1);
         let failed = pool.run(|| -> u32 { panic!("boom") }).await;
-        assert_eq!(failed, Err(Panicked));
+        assert_eq!(failed, Err(Failed));
         assert_eq!(pool.run(|| 7).await, Ok(7), "the place was given back");
+    }
+
+    #[tokio::test]
+    async fn a_job_over_its_budget_is_an_error_without_waiting_for_it() {
+        let pool = Pool::with_budget(1, Duration::from_millis(50));
+        let start = std::time::Instant::now();
+        let slow = pool
+            .run(|| std::thread::sleep(Duration::from_millis(400)))
+            .await;
+        assert_eq!(slow, Err(Failed));
+        assert!(
+            start.elapsed() < Duration::from_millis(350),
+            "waited for the slow job"
+        );
+        assert_eq!(pool.run(|| 7).await, Ok(7), "the pool works on");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 
 use super::limit::{Limiter, Verdict};
-use super::pool::{Panicked, Pool};
+use super::pool::{Failed, Pool};
 use super::store::LanguageStore;
 use crate::answer::{Engine, FollowUp};
 use crate::config::ServeConfig;
@@ -105,13 +105,13 @@ impl BotState {
     }
 
     /// Answers `question` with `call` on the `engine` snapshot, off the async threads, so a
-    /// slow answer holds up no other chat; a panic in it is logged and becomes `Panicked`.
+    /// slow answer holds up no other chat; a panic in it, or a call over the time budget, is logged and becomes `Failed`.
     pub(crate) async fn answer_with<T, F>(
         &self,
         engine: Arc<Engine>,
         question: String,
         call: F,
-    ) -> Result<T, Panicked>
+    ) -> Result<T, Failed>
     where
         T: Send + 'static,
         F: FnOnce(&Engine, &str) -> T + Send + 'static,
