@@ -104,6 +104,16 @@ fn details_inside_a_fact_are_answered_from_its_text() {
 }
 
 #[test]
+fn the_fact_the_question_matched_leads_the_answer() {
+    use Expect::*;
+    // Another fact of the topic repeats more of the question's words ("қытай көліктерінің"),
+    // but the one about the market share is what it matched, and it holds the figure asked.
+    run(&[("Қытай көліктерінің нарықтағы үлесі қанша", Says(&["23%"]))]);
+    let answer = engine().answer("Қытай көліктерінің нарықтағы үлесі қанша", None);
+    assert!(answer.paragraphs[0].contains("23%"), "{}", answer.text);
+}
+
+#[test]
 fn long_messages_are_answered_from_the_question_in_them() {
     use Expect::*;
     run(&[
@@ -211,6 +221,8 @@ fn misspelt_words_are_read_as_meant() {
             "what was trade betwen kazakstan and china in 2022",
             Says(&["24.2"]),
         ),
+        // As close to "much" as to "match": the stop word wins the tie.
+        ("how mutch was trade in 2022", Says(&["24.2"])),
         // "adn" is "and" swapped, in English: not a reason to read the question as Russian.
         ("belt adn road kazakhstan", Says(&["Belt and Road"])),
     ]);

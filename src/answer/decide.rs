@@ -209,7 +209,7 @@ fn answer_with(base: Base, part: &PartReading, scored: Scored) -> Result<Chosen,
         let years = part.analysis.years.clone();
         return Err(Decision::NoPeriod { scored, years });
     }
-    let facts = pick_facts(base, &in_period, part, scored.intent);
+    let facts = pick_facts(base, &in_period, part, scored);
     let holding: Vec<usize> = facts
         .iter()
         .copied()
@@ -290,12 +290,8 @@ fn newest(intent: &Intent, facts: &[usize]) -> Option<usize> {
 /// Among the facts for the period: in a series, one figure per year named, or for a
 /// comparison the figure asked about and the one before it; otherwise the facts ranked by how
 /// much of the question they hold.
-fn pick_facts(
-    base: Base,
-    in_period: &[usize],
-    part: &PartReading,
-    intent_index: usize,
-) -> Vec<usize> {
+fn pick_facts(base: Base, in_period: &[usize], part: &PartReading, scored: Scored) -> Vec<usize> {
+    let intent_index = scored.intent;
     let intent = &base.knowledge.intents[intent_index];
     let years = &part.analysis.years;
     if intent.series && years.len() >= 2 {
@@ -312,7 +308,33 @@ fn pick_facts(
     } else {
         &stating
     };
-    ranked_facts(base, candidates, part, intent_index)
+    let mut ranked = ranked_facts(base, candidates, part, intent_index);
+    lead_with_matched(base, &mut ranked, candidates, part, scored);
+    ranked
+}
+
+/// The fact through which the question matched its intent leads, when it holds the kind of
+/// value asked for: "how big is the share of Chinese cars" matched the fact about the market
+/// share, though another fact of the topic repeats more of its words.
+fn lead_with_matched(
+    base: Base,
+    ranked: &mut Vec<usize>,
+    candidates: &[usize],
+    part: &PartReading,
+    scored: Scored,
+) {
+    let Some(matched) = scored.fact.filter(|f| candidates.contains(f)) else {
+        return;
+    };
+    let asks_value = !matches!(part.shape.asks, Asks::What | Asks::YesNo);
+    if !asks_value || part.shape.claim.is_some() || ranked.first() == Some(&matched) {
+        return;
+    }
+    if !holds(base, scored.intent, matched, &part.shape) {
+        return;
+    }
+    ranked.retain(|&f| f != matched);
+    ranked.insert(0, matched);
 }
 
 /// The facts that state a figure a claim makes ("23% of the market, right?"): what the claim
