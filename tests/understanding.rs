@@ -229,6 +229,17 @@ fn misspelt_words_are_read_as_meant() {
 }
 
 #[test]
+fn regression_a_percentage_question_counted_the_verb_after_it() {
+    use Expect::*;
+    // "процентов" was skipped as a filler, so "подросла" became the thing counted, and no
+    // fact counts "подросла": the figure was said not to be in the articles.
+    run(&[(
+        "на сколько процентов подросла торговля с Китаем за первые 10 месяцев 2023 года?",
+        Says(&["24%"]),
+    )]);
+}
+
+#[test]
 fn comparisons_give_both_figures() {
     use Expect::*;
     run(&[

@@ -779,11 +779,14 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
         let n = marker.split(' ').count();
         let found = words.windows(n).position(|w| w.join(" ") == *marker);
         if let Some(at) = found {
+            // A percentage or a multiple stops the search even where it is also a filler:
+            // "на сколько процентов подросла" asks a percentage, not a count of "подросла".
             let word = words[at + n..].iter().find(|w| {
-                !markers.fillers.contains(w)
-                    && !SUBJECTS.contains(w)
-                    && w.parse::<f64>().is_err()
-                    && number_word(w, Lang::En).is_none()
+                MULTIPLES.contains(w)
+                    || !markers.fillers.contains(w)
+                        && !SUBJECTS.contains(w)
+                        && w.parse::<f64>().is_err()
+                        && number_word(w, Lang::En).is_none()
             })?;
             // "how many times", "во сколько раз": a multiple, not a count of something.
             return (!MULTIPLES.contains(word)).then(|| (*word).to_owned());
