@@ -488,9 +488,9 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
                 shown.push(format!("… +{}", problems.len() - RELOAD_PROBLEMS_SHOWN));
             }
             format!(
-                "{}\n<pre>{}</pre>",
+                "{}\n\n{}",
                 said(&engine, "reload_failed", lang, &[]),
-                shown.join("\n")
+                render::preformatted(&shown.join("\n"))
             )
         }
     };

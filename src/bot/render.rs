@@ -148,6 +148,17 @@ pub fn split(text: &str, limit: usize) -> Vec<String> {
     pack(split_blocks(text, limit), limit)
 }
 
+/// Escaped text set as preformatted blocks that `split` never cuts inside a tag: the text is
+/// cut to fit first, and each piece gets its own `<pre>`, a blank line between two.
+pub fn preformatted(escaped: &str) -> String {
+    const TAGS: usize = "<pre></pre>".len();
+    split_blocks(&escaped.replace("\n\n", "\n"), MESSAGE_LIMIT - TAGS)
+        .iter()
+        .map(|piece| format!("<pre>{piece}</pre>"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// Joins blocks, each within `limit`, into as few pieces as fit, a blank line between two.
 fn pack(blocks: Vec<String>, limit: usize) -> Vec<String> {
     let mut pieces = Vec::new();
@@ -224,6 +235,30 @@ fn cut_point(text: &str, limit: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn regression_a_long_reload_report_was_cut_inside_its_pre() {
+        // Fifteen problems naming files with long names add up to more than one message; the
+        // report was one <pre> that the message split cut in two.
+        let line = format!("{}.toml:1: {}", "x".repeat(250), "y".repeat(100));
+        let report = vec![line; 15].join("\n");
+        let html = format!(
+            "Not reloaded:\n\n{}",
+            super::preformatted(&super::escape(&report))
+        );
+        let pieces = super::split(&html, super::MESSAGE_LIMIT);
+        assert!(pieces.len() >= 2, "{pieces:?}");
+        for piece in &pieces {
+            assert!(super::utf16_len(piece) <= super::MESSAGE_LIMIT);
+            assert_eq!(
+                piece.matches("<pre>").count(),
+                piece.matches("</pre>").count(),
+                "{piece}"
+            );
+        }
+        let lines: usize = pieces.iter().map(|p| p.matches(".toml:1:").count()).sum();
+        assert_eq!(lines, 15, "nothing of the report is lost");
+    }
+
     use super::*;
 
     #[test]
