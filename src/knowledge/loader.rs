@@ -919,7 +919,7 @@ fn add_topics(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) 
 
 /// What is wrong with a topic's command name, if anything: Telegram takes 1–32 lowercase
 /// Latin letters, digits and underscores, and the name must not be one of the bot's own.
-pub(crate) fn command_problem(name: &str) -> Option<String> {
+fn command_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("is empty".to_owned());
     }
