@@ -543,7 +543,9 @@ async fn answers_and_menus_follow_the_users_language() {
         "{answer}"
     );
     assert!(
-        buttons(answer).iter().all(|b| b.starts_with("i:ru:")),
+        buttons(answer)
+            .iter()
+            .all(|b| b.starts_with("i:ru:") || b.starts_with("q:ru:")),
         "buttons keep the language: {answer}"
     );
 
@@ -903,5 +905,302 @@ async fn polling_backs_off_while_the_server_fails_and_recovers_with_it() {
     for user in [USER, USER + 1] {
         assert_eq!(bot.api.quiet_period(user).await.len(), 1, "user {user}");
     }
+    bot.stop().await;
+}
+
+/// The commands of the menu set for group chats in English, from the latest such call.
+fn group_menu(api: &FakeApi) -> Vec<(String, String)> {
+    let calls = api.calls("setMyCommands");
+    let call = calls
+        .iter()
+        .rev()
+        .find(|c| c.body["scope"]["type"] == "all_group_chats" && c.body["language_code"].is_null())
+        .expect("an English group menu was set");
+    call.body["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["command"].as_str().unwrap().to_owned(),
+                c["description"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A message the bot is unsure of: it offers "did you mean".
+const DID_YOU_MEAN: &str = "something about visas maybe";
+
+const TRAINS_TOPIC: &str = "[[topic]]\nid = \"trains\"\ncommand = \"trains\"\n\
+    intent = \"train-count\"\ntitle.en = \"Freight trains\"\n";
+
+/// A topic added to `topics.toml`'s kind of file needs no code: after `/reload` its command
+/// answers, in private chats and as `/trains@bot` in groups, `/topics` lists it, and the menus
+/// are set again with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_added_to_the_fact_base_gets_its_command_and_menu_place_on_reload() {
+    let dir = crate::util::copy_dir(&crate::util::fixture("mini"), "topic-added");
+    let bot = start_bot(dir.clone()).await;
+    bot.api
+        .wait_for(8, Duration::from_secs(10), |c| c.method == "setMyCommands")
+        .await;
+    assert!(
+        !group_menu(&bot.api)
+            .iter()
+            .any(|(name, _)| name == "trains"),
+        "no such topic yet"
+    );
+    bot.api.push(update::private_text(USER, "/trains"));
+    let before = bot.api.messages_to(USER, 1).await;
+    assert!(!text(&before[0]).contains("5,000"), "{}", before[0]);
+
+    std::fs::write(dir.join("extra.toml"), TRAINS_TOPIC).unwrap();
+    bot.api.push(update::private_text(ADMIN, "/reload"));
+    let reloaded = bot.api.messages_to(ADMIN, 1).await;
+    assert!(text(&reloaded[0]).contains("reloaded"), "{}", reloaded[0]);
+    bot.api
+        .wait_for(16, Duration::from_secs(10), |c| c.method == "setMyCommands")
+        .await;
+    let menu = group_menu(&bot.api);
+    assert!(
+        menu.contains(&("trains".to_owned(), "Freight trains".to_owned())),
+        "{menu:?}"
+    );
+    let names: Vec<&str> = menu.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["help", "ask", "travel", "trains", "topics", "sources", "lang"]
+    );
+
+    let cases: [(i64, Value); 4] = [
+        (USER + 1, update::private_text(USER + 1, "/trains")),
+        (USER + 2, update::private_text(USER + 2, "/trains please")),
+        (
+            GROUP,
+            update::group_text(GROUP, USER, 50, &format!("/trains@{BOT_USERNAME}")),
+        ),
+        (
+            GROUP - 1,
+            update::group_text(GROUP - 1, USER, 51, "/trains"),
+        ),
+    ];
+    for (chat, update) in cases {
+        bot.api.push(update);
+        let sent = bot.api.messages_to(chat, 1).await;
+        assert!(text(&sent[0]).contains("5,000"), "{}", sent[0]);
+    }
+    bot.api
+        .push(update::group_text(GROUP - 2, USER, 52, "/trains@other_bot"));
+    assert!(
+        bot.api.quiet_period(GROUP - 2).await.is_empty(),
+        "a command for another bot is not ours"
+    );
+    bot.api.push(update::private_text(USER + 3, "/topics"));
+    let topics = bot.api.messages_to(USER + 3, 1).await;
+    assert!(
+        text(&topics[0]).contains("• Freight trains"),
+        "{}",
+        topics[0]
+    );
+    assert!(buttons(&topics[0]).contains(&"t:en:trains".to_owned()));
+    bot.api.push(update::private_text(USER + 4, "/help"));
+    let help = bot.api.messages_to(USER + 4, 1).await;
+    assert!(
+        text(&help[0]).contains("/trains — Freight trains"),
+        "{}",
+        help[0]
+    );
+    bot.stop().await;
+}
+
+fn quote_button(message: &Value) -> Option<String> {
+    buttons(message).into_iter().find(|b| b.starts_with("q:"))
+}
+
+/// An answer carries a "Quote" button; pressing it shows each fact's quoted passage with the
+/// outlet, title and date of its source, and clears the spinner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quote_button_shows_the_passages_with_outlet_title_and_date() {
+    let bot = start_bot(knowledge_dir()).await;
+    let question = "When did the visa-free regime start?";
+    bot.api.push(update::private_text(USER, question));
+    let answer = &bot.api.messages_to(USER, 1).await[0];
+    let keyboard = &answer["reply_markup"]["inline_keyboard"];
+    assert_eq!(keyboard[0][0]["text"], "Quote", "{answer}");
+    let data = quote_button(answer).expect("a Quote button");
+    assert!(data.len() <= 64, "{data}");
+    assert!(
+        buttons(answer).iter().any(|b| b.starts_with("i:en:")),
+        "the related topics stay: {answer}"
+    );
+
+    bot.api.push(update::callback(USER, USER, &data));
+    let sent = bot.api.messages_to(USER, 2).await;
+    let quotes = text(&sent[1]);
+    let engine = crate::util::engine();
+    let expected = engine.answer(question, None);
+    assert!(!expected.facts.is_empty());
+    let knowledge = engine.knowledge();
+    for id in &expected.facts {
+        let fact = knowledge
+            .intents
+            .iter()
+            .flat_map(|i| &i.facts)
+            .find(|f| f.id == *id)
+            .unwrap();
+        for quote in &fact.quotes {
+            let shown = kzcn_bot::bot::render::escape(&quote.text);
+            assert!(quotes.contains(&shown), "{shown:?} missing from {quotes}");
+        }
+        for &source in &fact.sources {
+            let source = &knowledge.sources[source];
+            assert!(quotes.contains(&kzcn_bot::bot::render::escape(&source.outlet)));
+            assert!(quotes.contains(&kzcn_bot::bot::render::escape(&source.title)));
+            assert!(quotes.contains(&source.date.label(kzcn_bot::knowledge::Lang::En)));
+        }
+    }
+    assert!(quotes.starts_with("<b>"), "{quotes}");
+    assert_eq!(sent[1]["parse_mode"], "HTML");
+    let answered = bot.api.calls("answerCallbackQuery");
+    assert_eq!(answered.len(), 1);
+    assert!(
+        answered[0].body.get("text").is_none(),
+        "no pop-up: {}",
+        answered[0].body
+    );
+
+    // In Russian, the button and the dates are Russian; the passages stay as published.
+    bot.api.push(update::private_text(
+        USER + 1,
+        "Когда начал действовать безвизовый режим?",
+    ));
+    let russian = &bot.api.messages_to(USER + 1, 1).await[0];
+    assert_eq!(
+        russian["reply_markup"]["inline_keyboard"][0][0]["text"],
+        "Цитата"
+    );
+    let data = quote_button(russian).unwrap();
+    assert!(data.starts_with("q:ru:"), "{data}");
+    bot.api.push(update::callback(USER + 1, USER + 1, &data));
+    let sent = bot.api.messages_to(USER + 1, 2).await;
+    assert!(text(&sent[1]).contains("ноября 2023"), "{}", sent[1]);
+    bot.stop().await;
+}
+
+/// Only a reply that gives facts has a Quote button: help, "I don't know" and "did you mean"
+/// do not, and "did you mean" keeps its suggestions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_without_facts_have_no_quote_button() {
+    let bot = start_bot(knowledge_dir()).await;
+    let cases: [(&str, bool); 4] = [
+        ("/visa", true),
+        ("What is China's GDP?", false),
+        ("hello", false),
+        (DID_YOU_MEAN, false),
+    ];
+    for (n, (message, quoted)) in cases.iter().enumerate() {
+        let user = USER + n as i64;
+        bot.api.push(update::private_text(user, message));
+        let sent = bot.api.messages_to(user, 1).await;
+        let last = sent.last().unwrap();
+        assert_eq!(quote_button(last).is_some(), *quoted, "{message}: {last}");
+    }
+    let suggestion = &bot.api.messages_to(USER + 3, 1).await[0];
+    assert!(
+        buttons(suggestion).iter().any(|b| b.starts_with("i:en:")),
+        "did you mean keeps its buttons: {suggestion}"
+    );
+    bot.stop().await;
+}
+
+/// Button data comes from the client and can be anything: a forged, cut or stale "Quote"
+/// button (from before a reload that moved the facts) gets a polite pop-up and nothing else,
+/// and the bot goes on answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_or_stale_quote_button_gets_a_polite_pop_up() {
+    let dir = crate::util::copy_dir(&crate::util::fixture("mini"), "quote-stale");
+    let bot = start_bot(dir.clone()).await;
+    bot.api
+        .push(update::private_text(USER, "How many freight trains?"));
+    let answer = &bot.api.messages_to(USER, 1).await[0];
+    let data = quote_button(answer).expect("a Quote button");
+    let (head, places) = data.rsplit_once(':').unwrap();
+    let forged = [
+        "q:en:00000000:01".to_owned(),
+        format!("{head}:zz"),
+        format!("{head}:+1"),
+        format!("{head}:1"),
+        format!("{head}:"),
+        format!("{head}:{places}{places}"),
+        format!("{head}:{places}:x"),
+        "q:xx:00000000:01".to_owned(),
+        "q:en".to_owned(),
+        "q:".to_owned(),
+        format!("q:en:{}:01", "f".repeat(60)),
+        "q:en:0000000\u{e9}:01".to_owned(),
+        "\u{0}".to_owned(),
+    ];
+    for (n, data) in forged.iter().enumerate() {
+        let user = USER + 10 + n as i64;
+        bot.api.push(update::callback(user, user, data));
+        let id = format!("cb-{user}-{data}");
+        let answered = bot
+            .api
+            .wait_for(1, Duration::from_secs(10), |c| {
+                c.method == "answerCallbackQuery" && c.body["callback_query_id"] == json!(id)
+            })
+            .await;
+        let popup = answered[0].body["text"].as_str().unwrap_or_default();
+        assert!(
+            popup.contains("out of date"),
+            "{data:?}: {}",
+            answered[0].body
+        );
+    }
+    for n in 0..forged.len() {
+        assert!(bot.api.quiet_period(USER + 10 + n as i64).await.is_empty());
+    }
+
+    // The genuine button works, until a reload moves the facts it names.
+    bot.api.push(update::callback(USER, USER, &data));
+    let sent = bot.api.messages_to(USER, 2).await;
+    assert!(
+        text(&sent[1]).contains("More than 5,000 freight trains"),
+        "{}",
+        sent[1]
+    );
+    assert!(text(&sent[1]).contains("Test Gazette, “Visas and Trains”, 28 November 2023"));
+    let base = std::fs::read_to_string(dir.join("base.toml")).unwrap();
+    let (before, trains) = base.split_at(base.find("[[intent]]\nid = \"train-count\"").unwrap());
+    let (head_part, visa) = before.split_at(before.find("[[intent]]").unwrap());
+    std::fs::write(
+        dir.join("base.toml"),
+        format!("{head_part}{trains}\n{visa}"),
+    )
+    .unwrap();
+    bot.api.push(update::private_text(ADMIN, "/reload"));
+    let reloaded = bot.api.messages_to(ADMIN, 1).await;
+    assert!(text(&reloaded[0]).contains("reloaded"), "{}", reloaded[0]);
+    let user = USER + 99;
+    bot.api.push(update::callback(user, user, &data));
+    let id = format!("cb-{user}-{data}");
+    let answered = bot
+        .api
+        .wait_for(1, Duration::from_secs(10), |c| {
+            c.method == "answerCallbackQuery" && c.body["callback_query_id"] == json!(id)
+        })
+        .await;
+    assert!(answered[0].body["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("out of date"));
+    assert!(
+        bot.api.quiet_period(user).await.is_empty(),
+        "never the wrong quote"
+    );
+    bot.api
+        .push(update::private_text(USER + 100, "How many freight trains?"));
+    assert!(text(&bot.api.messages_to(USER + 100, 1).await[0]).contains("5,000"));
     bot.stop().await;
 }

@@ -105,7 +105,7 @@ fn a_file_name_or_id_with_control_characters_cannot_forge_a_problem_line() {
     }
     std::fs::write(
         dir.join("topic.toml"),
-        "[[topic]]\nid = \"t\"\nintent = \"none\\nbase.toml:1: forged\"\ntitle.en = \"T\"\n",
+        "[[topic]]\nid = \"t\"\ncommand = \"t\"\nintent = \"none\\nbase.toml:1: forged\"\ntitle.en = \"T\"\n",
     )
     .unwrap();
     let output = run_with(
@@ -291,7 +291,7 @@ fn regression_a_missing_topic_title_passed_check() {
     edit(&dir.join("topics.toml"), "title.kk = \"Туризм\"\n", "");
     let knowledge = load_within_10s(&dir).expect("a missing translation does not stop the bot");
     let expected = format!(
-        "{}:20: topic \"tourism\": missing or empty Kazakh translation (title.kk)",
+        "{}:26: topic \"tourism\": missing or empty Kazakh translation (title.kk)",
         dir.join("topics.toml").display()
     );
     assert_eq!(knowledge.warnings, [expected]);
@@ -438,4 +438,112 @@ fn is_tuple_head(text: &str, quote: usize) -> bool {
         return false;
     };
     head.trim_end().ends_with(['[', ','])
+}
+
+/// A topic for `extra.toml` with the given command (line 3), on the mini fixture's intent.
+fn topic_with(command: &str) -> String {
+    format!(
+        "[[topic]]\nid = \"extra\"\ncommand = {command:?}\nintent = \"train-count\"\ntitle.en = \"Freight trains\"\n"
+    )
+}
+
+#[test]
+fn check_rejects_topic_commands_telegram_or_the_bot_would_not_take() {
+    let long = "a".repeat(33);
+    let cases: Vec<(&str, Option<String>)> = vec![
+        ("trains", None),
+        ("silk_road_2", None),
+        ("b", None),
+        ("", Some("command is empty".to_owned())),
+        (
+            &long,
+            Some(format!(
+                "command \"{long}\" is longer than Telegram's 32 characters"
+            )),
+        ),
+        (
+            "Trains",
+            Some("command \"Trains\" holds 'T': Telegram takes only lowercase a–z".to_owned()),
+        ),
+        (
+            "silk-road",
+            Some("command \"silk-road\" holds '-': Telegram takes only".to_owned()),
+        ),
+        (
+            "поезда",
+            Some("command \"поезда\" holds 'п': Telegram takes only".to_owned()),
+        ),
+        (
+            "trains now",
+            Some("command \"trains now\" holds ' '".to_owned()),
+        ),
+        (
+            "help",
+            Some("command \"help\" is one of the bot's own commands (/help)".to_owned()),
+        ),
+        (
+            "reload",
+            Some("command \"reload\" is one of the bot's own commands (/reload)".to_owned()),
+        ),
+        (
+            "travel",
+            Some("command \"travel\" is already topic \"travel\"'s (at ".to_owned()),
+        ),
+    ];
+    for (command, expected) in cases {
+        let dir = copy_dir(&fixture("mini"), "topic-command");
+        std::fs::write(dir.join("extra.toml"), topic_with(command)).unwrap();
+        let loaded = load_within_10s(&dir);
+        match (loaded, expected) {
+            (Ok(knowledge), None) => {
+                let topic = knowledge.topics.iter().find(|t| t.id == "extra").unwrap();
+                assert_eq!(topic.command, command);
+            }
+            (Err(error), Some(expected)) => {
+                let problems = error.problems();
+                let wanted = format!(
+                    "{}:3: topic \"extra\": {expected}",
+                    dir.join("extra.toml").display()
+                );
+                assert!(
+                    problems.len() == 1 && problems[0].starts_with(&wanted),
+                    "{command:?}: expected {wanted:?}, got {problems:#?}"
+                );
+            }
+            (Ok(_), Some(expected)) => panic!("{command:?} loaded; expected {expected:?}"),
+            (Err(error), None) => panic!("{command:?} refused:\n{error}"),
+        }
+    }
+}
+
+#[test]
+fn check_rejects_a_topic_without_a_command_and_a_title_too_long_for_the_menu() {
+    let dir = copy_dir(&fixture("mini"), "topic-no-command");
+    std::fs::write(
+        dir.join("extra.toml"),
+        "[[topic]]\nid = \"extra\"\nintent = \"train-count\"\ntitle.en = \"Freight trains\"\n",
+    )
+    .unwrap();
+    let problems = load_problems(&dir);
+    assert!(
+        problems[0].starts_with(&format!("{}:", dir.join("extra.toml").display()))
+            && problems[0].contains("missing field `command`"),
+        "{problems:#?}"
+    );
+
+    let title = "t".repeat(257);
+    std::fs::write(
+        dir.join("extra.toml"),
+        format!("{}title.ru = \"{title}\"\n", topic_with("trains")),
+    )
+    .unwrap();
+    let problems = load_problems(&dir);
+    assert_eq!(
+        problems,
+        [format!(
+            "{}:1: topic \"extra\": title.ru has 257 characters, more than the 256 a command's \
+             description may have",
+            dir.join("extra.toml").display()
+        )]
+    );
 }

@@ -16,7 +16,7 @@ mod common;
 use kzcn_bot::bot::fuzzing::{find_mention, remove_mention};
 use kzcn_bot::bot::render::{self, escape, parse_button, split, to_plain, MESSAGE_LIMIT};
 use kzcn_bot::bot::Command;
-use kzcn_bot::knowledge::{fill, Lang};
+use kzcn_bot::knowledge::{fill, Knowledge, Lang};
 use kzcn_bot::{Answer, Kind, SourceRef, Suggestion};
 use libfuzzer_sys::fuzz_target;
 use teloxide::utils::command::BotCommands;
@@ -144,6 +144,7 @@ fn answer(text: &str) {
             title: text.to_owned(),
         }],
         related: Vec::new(),
+        facts: vec![text.chars().take(64).collect()],
         paragraphs,
         follow_up: None,
     };
@@ -155,7 +156,7 @@ fn answer(text: &str) {
             check_message_html(&piece);
         }
     }
-    render::keyboard(&answer);
+    render::keyboard(&answer, &Knowledge::default());
 }
 
 fuzz_target!(|data: &[u8]| {

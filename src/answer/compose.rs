@@ -239,6 +239,7 @@ impl<'a> Composer<'a> {
             sources_heading: String::new(),
             suggestions: Vec::new(),
             related: Vec::new(),
+            facts: Vec::new(),
             follow_up: None,
         }
     }
@@ -271,6 +272,7 @@ impl<'a> Composer<'a> {
                 Block::Fact(fact) => self.fact_paragraph(fact, &cited),
             })
             .collect();
+        let facts = seen_facts.iter().map(|&id| id.to_owned()).collect();
         let sources: Vec<SourceRef> = cited.iter().map(|&i| self.source_ref(i)).collect();
         let heading_id = if sources.len() == 1 {
             "source"
@@ -293,6 +295,7 @@ impl<'a> Composer<'a> {
             text,
             sources,
             sources_heading,
+            facts,
             ..self.message_answer(question, Kind::Answered, 0.0, String::new())
         }
     }

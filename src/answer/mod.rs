@@ -116,6 +116,9 @@ pub struct Answer {
     pub suggestions: Vec<Suggestion>,
     /// Follow-up topics for an answered question.
     pub related: Vec<Suggestion>,
+    /// The ids of the facts the reply gives, in order: empty for a reply that gives none
+    /// (help, "did you mean", "I don't know", what the articles do not state).
+    pub facts: Vec<String>,
     /// What the answer was about, for a follow-up question; `None` unless answered.
     pub follow_up: Option<FollowUp>,
 }

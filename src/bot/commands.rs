@@ -1,7 +1,10 @@
-//! The bot's commands. The `///` lines are what `/help` and the command menu show, so the help
-//! text cannot drift from the commands.
+//! The bot's commands: its own, a fixed enum whose `///` lines are the `/help` text, and the
+//! topics' commands, which come from the fact base (`topics.toml`) and change on `/reload`.
+//! The menus Telegram shows and `/help` list both, from `menu`.
 
 use teloxide::utils::command::BotCommands;
+
+use crate::knowledge::{Knowledge, Lang, Topic};
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(
@@ -15,18 +18,6 @@ pub enum Command {
     Help,
     /// ask a question, e.g. /ask When did the visa-free regime start?
     Ask(String),
-    /// the visa-free regime
-    Visa,
-    /// trade figures
-    Trade,
-    /// the Year of Kazakhstan Tourism in China
-    Tourism,
-    /// border crossings and transit
-    Border,
-    /// energy and joint projects
-    Energy,
-    /// leaders' meetings and summits
-    Leaders,
     /// every topic I know
     Topics,
     /// the articles my answers come from
@@ -40,19 +31,6 @@ pub enum Command {
 }
 
 impl Command {
-    /// The topic a topic command answers, by topic id in the fact base.
-    pub fn topic(&self) -> Option<&'static str> {
-        match self {
-            Command::Visa => Some("visa"),
-            Command::Trade => Some("trade"),
-            Command::Tourism => Some("tourism"),
-            Command::Border => Some("transport"),
-            Command::Energy => Some("energy"),
-            Command::Leaders => Some("diplomacy"),
-            _ => None,
-        }
-    }
-
     /// Whether the group command menu lists `command` (`ask`, the topics, help).
     pub fn for_groups(command: &str) -> bool {
         !matches!(
@@ -61,17 +39,16 @@ impl Command {
         )
     }
 
-    /// Every command name with the id of the message that describes it, in menu order.
-    pub const MENU: [(&'static str, &'static str); 14] = [
+    /// The bot's own commands that come before the topics in the menu, with the id of the
+    /// message that describes each.
+    const BEFORE_TOPICS: [(&'static str, &'static str); 3] = [
         ("start", "cmd_start"),
         ("help", "cmd_help"),
         ("ask", "cmd_ask"),
-        ("visa", "cmd_visa"),
-        ("trade", "cmd_trade"),
-        ("tourism", "cmd_tourism"),
-        ("border", "cmd_border"),
-        ("energy", "cmd_energy"),
-        ("leaders", "cmd_leaders"),
+    ];
+
+    /// The bot's own commands that come after the topics.
+    const AFTER_TOPICS: [(&'static str, &'static str); 5] = [
         ("topics", "cmd_topics"),
         ("sources", "cmd_sources"),
         ("about", "cmd_about"),
@@ -80,13 +57,54 @@ impl Command {
     ];
 }
 
+/// Every command with its description in `lang`, in menu order: start, help and ask, then each
+/// topic's command in the order of `topics.toml` (described by its title), then the rest.
+pub(crate) fn menu(knowledge: &Knowledge, lang: Lang) -> Vec<(String, String)> {
+    let own = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(name, message)| {
+                (
+                    (*name).to_owned(),
+                    knowledge.message(message, lang).to_owned(),
+                )
+            })
+            .collect()
+    };
+    let topics = knowledge
+        .topics
+        .iter()
+        .map(|topic| (topic.command.clone(), topic.title.text(lang).to_owned()));
+    let mut menu = own(&Command::BEFORE_TOPICS);
+    menu.extend(topics);
+    menu.extend(own(&Command::AFTER_TOPICS));
+    menu
+}
+
+/// The topic a message's command asks for: `/visa`, or `/visa@this_bot` (the name matched
+/// without regard to ASCII case, as Telegram does); words after the command are ignored. A
+/// command for another bot (`/visa@other_bot`) is not this bot's.
+pub(crate) fn topic_command<'k>(
+    text: &str,
+    bot_name: &str,
+    knowledge: &'k Knowledge,
+) -> Option<&'k Topic> {
+    let word = text.strip_prefix('/')?.split_whitespace().next()?;
+    let name = match word.split_once('@') {
+        Some((name, to)) if to.eq_ignore_ascii_case(bot_name) => name,
+        Some(_) => return None,
+        None => word,
+    };
+    knowledge.topics.iter().find(|topic| topic.command == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::{PerLang, BOT_COMMANDS};
 
     #[test]
     fn parses_commands_addressed_to_this_bot_only() {
-        let cases: [(&str, Option<Command>); 7] = [
+        let cases: [(&str, Option<Command>); 6] = [
             (
                 "/ask when did visas end",
                 Some(Command::Ask("when did visas end".into())),
@@ -96,8 +114,7 @@ mod tests {
                 Some(Command::Ask("trade 2022".into())),
             ),
             ("/ask@other_bot trade 2022", None),
-            ("/visa", Some(Command::Visa)),
-            ("/visa@kzcn_bot", Some(Command::Visa)),
+            ("/topics@kzcn_bot", Some(Command::Topics)),
             ("/start visa", Some(Command::Start("visa".into()))),
             ("/nonsense", None),
         ];
@@ -106,26 +123,88 @@ mod tests {
         }
     }
 
+    fn knowledge_with_topics(commands: &[&str]) -> Knowledge {
+        let topics = commands
+            .iter()
+            .map(|command| Topic {
+                id: format!("topic-{command}"),
+                command: (*command).to_owned(),
+                title: PerLang {
+                    en: Some(format!("About {command}")),
+                    ..PerLang::default()
+                },
+                intent: 0,
+            })
+            .collect();
+        Knowledge {
+            topics,
+            ..Knowledge::default()
+        }
+    }
+
     #[test]
-    fn the_localised_menu_lists_every_command() {
+    fn finds_the_topic_of_a_command_addressed_to_this_bot_only() {
+        let knowledge = knowledge_with_topics(&["visa", "silk_road"]);
+        let cases: [(&str, Option<&str>); 10] = [
+            ("/visa", Some("topic-visa")),
+            ("/visa@kzcn_bot", Some("topic-visa")),
+            ("/visa@KZCN_Bot", Some("topic-visa")),
+            ("/silk_road please", Some("topic-silk_road")),
+            ("/visa@other_bot", None),
+            ("/visas", None),
+            ("/Visa", None),
+            ("visa", None),
+            ("/", None),
+            ("/@kzcn_bot", None),
+        ];
+        for (text, expected) in cases {
+            let found = topic_command(text, "kzcn_bot", &knowledge).map(|t| t.id.as_str());
+            assert_eq!(found, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_menu_puts_the_topics_between_the_bots_own_commands() {
+        let knowledge = knowledge_with_topics(&["visa", "silk_road"]);
+        let names: Vec<String> = menu(&knowledge, Lang::En)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "start",
+                "help",
+                "ask",
+                "visa",
+                "silk_road",
+                "topics",
+                "sources",
+                "about",
+                "lang",
+                "reload"
+            ]
+        );
+    }
+
+    /// The loader refuses a topic command that takes one of the bot's own names: its list
+    /// must be the enum's.
+    #[test]
+    fn the_loaders_list_of_own_commands_is_the_enums() {
         let names: Vec<String> = Command::bot_commands()
             .into_iter()
             .map(|c| c.command.trim_start_matches('/').to_owned())
             .collect();
-        let menu: Vec<&str> = Command::MENU.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names, menu);
-    }
-
-    #[test]
-    fn help_lists_every_command() {
-        let help = Command::descriptions().to_string();
-        for command in [
-            "/ask", "/visa", "/trade", "/tourism", "/topics", "/sources", "/about", "/reload",
-        ] {
-            assert!(
-                help.contains(command),
-                "{command} missing from /help:\n{help}"
-            );
-        }
+        assert_eq!(names, BOT_COMMANDS);
+        let own: Vec<&str> = Command::BEFORE_TOPICS
+            .iter()
+            .chain(&Command::AFTER_TOPICS)
+            .map(|(name, _)| *name)
+            .collect();
+        let mut sorted_own = own.clone();
+        sorted_own.sort();
+        let mut sorted_names: Vec<&str> = names.iter().map(String::as_str).collect();
+        sorted_names.sort();
+        assert_eq!(sorted_own, sorted_names, "the menu lists every own command");
     }
 }

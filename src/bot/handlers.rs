@@ -14,12 +14,13 @@ use teloxide::types::{
 };
 use tracing::{info, warn};
 
+use super::commands::{self, topic_command};
 use super::limit::Verdict;
 use super::pool::Failed;
-use super::render::{self, escape};
+use super::render::{self, escape, Button};
 use super::send::{describe, retrying, send_pieces};
 use super::state::BotState;
-use super::{Command, TgBot};
+use super::{menus_differ, register_commands, Command, Redactor, TgBot};
 use crate::answer::{Answer, Engine};
 use crate::knowledge::{fill, Lang};
 
@@ -34,6 +35,10 @@ const RELOAD_PROBLEMS_SHOWN: usize = 15;
 #[derive(Clone, Debug)]
 struct Question(String);
 
+/// The id of the topic whose command a message sends (`/visa`, `/visa@this_bot`).
+#[derive(Clone, Debug)]
+struct TopicCommand(String);
+
 pub(super) fn schema() -> UpdateHandler<anyhow::Error> {
     let messages = Update::filter_message()
         .branch(
@@ -41,12 +46,21 @@ pub(super) fn schema() -> UpdateHandler<anyhow::Error> {
                 .filter_command::<Command>()
                 .endpoint(on_command),
         )
+        .branch(dptree::filter_map(topic_in).endpoint(on_topic))
         .branch(dptree::filter_map(question_in).endpoint(on_question))
         .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(on_not_text));
     dptree::entry()
         .branch(messages)
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline))
+}
+
+/// The topic command a message sends, if it is one of the current fact base's: read afresh
+/// for each message, so a topic added and reloaded answers at once.
+fn topic_in(msg: Message, me: Me, state: Arc<BotState>) -> Option<TopicCommand> {
+    let engine = state.engine();
+    let topic = topic_command(msg.text()?, me.username(), engine.knowledge())?;
+    Some(TopicCommand(topic.id.clone()))
 }
 
 /// The question a message asks the bot, if it asks one: any text in a private chat; in a
@@ -152,14 +166,19 @@ fn reply_target(msg: &Message) -> Option<MessageId> {
     (!msg.chat.is_private()).then_some(msg.id)
 }
 
-async fn send_answer(bot: &TgBot, msg: &Message, answer: &Answer) -> HandlerResult {
+async fn send_answer(
+    bot: &TgBot,
+    msg: &Message,
+    engine: &Engine,
+    answer: &Answer,
+) -> HandlerResult {
     let pieces = render::answer_html(answer);
     send_pieces(
         bot,
         msg.chat.id,
         reply_target(msg),
         &pieces,
-        render::keyboard(answer),
+        render::keyboard(answer, engine.knowledge()),
     )
     .await?;
     Ok(())
@@ -224,7 +243,7 @@ async fn on_question(
         return apologise(&bot, &msg, &state, &engine).await;
     };
     state.remember(chat, answer.follow_up.clone());
-    send_answer(&bot, &msg, &answer).await
+    send_answer(&bot, &msg, &engine, &answer).await
 }
 
 /// The reply when the engine failed on a question: the user learns it was not their fault,
@@ -262,10 +281,32 @@ fn how_to_ask(engine: &Engine, me: &Me, lang: Lang) -> String {
 
 fn help_text(engine: &Engine, me: &Me, lang: Lang) -> String {
     let mut lines = vec![said(engine, "cmd_header", lang, &[])];
-    for (name, message) in Command::MENU {
-        lines.push(format!("/{name} — {}", said(engine, message, lang, &[])));
+    for (name, description) in commands::menu(engine.knowledge(), lang) {
+        lines.push(format!("/{name} — {}", escape(&description)));
     }
     format!("{}\n\n{}", lines.join("\n"), how_to_ask(engine, me, lang))
+}
+
+/// A topic's command: the topic's overview answer.
+async fn on_topic(
+    bot: TgBot,
+    msg: Message,
+    topic: TopicCommand,
+    state: Arc<BotState>,
+) -> HandlerResult {
+    if !admitted(&bot, &msg, &state).await? {
+        return Ok(());
+    }
+    let engine = state.engine();
+    let lang = ui_lang(&state, &msg);
+    match engine.answer_topic(&topic.0, lang) {
+        Some(answer) => {
+            state.remember(msg.chat.id.0, answer.follow_up.clone());
+            send_answer(&bot, &msg, &engine, &answer).await
+        }
+        // Reloaded away between reading the command and answering it.
+        None => send_html(&bot, &msg, said(&engine, "topic_missing", lang, &[]), None).await,
+    }
 }
 
 async fn on_command(
@@ -273,6 +314,7 @@ async fn on_command(
     msg: Message,
     command: Command,
     state: Arc<BotState>,
+    redactor: Arc<Redactor>,
     me: Me,
 ) -> HandlerResult {
     if !admitted(&bot, &msg, &state).await? {
@@ -285,7 +327,7 @@ async fn on_command(
         Command::Start(payload) => {
             // A deep link (t.me/bot?start=visa) opens straight on that topic.
             if let Some(answer) = engine.answer_topic(payload.trim(), lang) {
-                return send_answer(&bot, &msg, &answer).await;
+                return send_answer(&bot, &msg, &engine, &answer).await;
             }
             let html = format!(
                 "{}\n\n{}",
@@ -312,7 +354,7 @@ async fn on_command(
                 })
                 .await;
             match answered {
-                Ok(answer) => send_answer(&bot, &msg, &answer).await,
+                Ok(answer) => send_answer(&bot, &msg, &engine, &answer).await,
                 Err(Failed) => apologise(&bot, &msg, &state, &engine).await,
             }
         }
@@ -364,18 +406,7 @@ async fn on_command(
             send_html(&bot, &msg, html, None).await
         }
         Command::Lang(code) => set_language(&bot, &msg, &state, &code).await,
-        Command::Reload => reload(&bot, &msg, &state, lang).await,
-        topic_command => {
-            let topic = topic_command
-                .topic()
-                .expect("every remaining command is a topic command");
-            match engine.answer_topic(topic, lang) {
-                Some(answer) => send_answer(&bot, &msg, &answer).await,
-                None => {
-                    send_html(&bot, &msg, said(&engine, "topic_missing", lang, &[]), None).await
-                }
-            }
-        }
+        Command::Reload => reload(&bot, &msg, &state, &redactor, lang).await,
     }
 }
 
@@ -426,7 +457,13 @@ async fn group_admin(bot: &TgBot, msg: &Message) -> Result<bool, teloxide::Reque
     ))
 }
 
-async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
+async fn reload(
+    bot: &TgBot,
+    msg: &Message,
+    state: &BotState,
+    redactor: &Redactor,
+    lang: Lang,
+) -> HandlerResult {
     let engine = state.engine();
     // Only the numeric id of the message's own author counts, in any chat: never a username,
     // a forward's origin, or a channel or anonymous admin.
@@ -464,7 +501,7 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
                 report.facts.to_string(),
                 report.intents.to_string(),
             );
-            said(
+            let html = said(
                 &engine,
                 "reload_ok",
                 lang,
@@ -474,7 +511,14 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
                     ("intents", &intents),
                     ("change", &change),
                 ],
-            )
+            );
+            send_html(bot, msg, html, None).await?;
+            // A topic added, removed or renamed changes the menus; the reply goes first.
+            let new = state.engine();
+            if menus_differ(&engine, &new) {
+                register_commands(bot, &new, redactor).await;
+            }
+            return Ok(());
         }
         Err(error) => {
             let problems = error.problems();
@@ -497,14 +541,49 @@ async fn reload(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Han
     send_html(bot, msg, html, None).await
 }
 
+/// What pressing a button brings.
+enum Pressed {
+    Answer(Box<Answer>),
+    /// The quoted passages, as HTML messages.
+    Quotes(Vec<String>),
+    /// Data that names nothing in the current fact base: forged, or from before a reload.
+    Stale,
+}
+
+/// What the button with `data` brings, in its own language (else `fallback`).
+fn pressed(engine: &Engine, data: &str, fallback: Lang) -> Pressed {
+    let Some((kind, lang, id)) = render::parse_button(data) else {
+        return Pressed::Stale;
+    };
+    let lang = lang.unwrap_or(fallback);
+    let knowledge = engine.knowledge();
+    let found = match kind {
+        Button::Intent => engine
+            .answer_intent(id, lang)
+            .map(|a| Pressed::Answer(Box::new(a))),
+        Button::Topic => engine
+            .answer_topic(id, lang)
+            .map(|a| Pressed::Answer(Box::new(a))),
+        Button::Quote => render::quoted_facts(knowledge, id)
+            .map(|facts| Pressed::Quotes(render::quotes_html(knowledge, &facts, lang))),
+    };
+    found.unwrap_or(Pressed::Stale)
+}
+
 async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> HandlerResult {
     let engine = state.engine();
+    let lang = interface(Some(&query.from)).unwrap_or_default();
     let verdict = state.admit(query.from.id.0 as i64);
-    // Over the limit, the button's pop-up says so (once per window).
-    let notice = (verdict == Verdict::Refuse { tell: true }).then(|| {
-        let lang = interface(Some(&query.from)).unwrap_or_default();
-        engine.knowledge().message("rate_limited", lang).to_owned()
-    });
+    let data = query.data.as_deref().unwrap_or_default();
+    let outcome = (verdict == Verdict::Go).then(|| pressed(&engine, data, lang));
+    // Over the limit, or for a button that names nothing any more, the pop-up says so (over
+    // the limit, once per window).
+    let notice = match (verdict, &outcome) {
+        (Verdict::Refuse { tell: true }, _) => Some("rate_limited"),
+        (_, Some(Pressed::Stale)) => Some("button_stale"),
+        _ => None,
+    }
+    .map(|id| engine.knowledge().message(id, lang).to_owned());
     // Answer the callback first, whatever happens next: no spinner is left on the button. If
     // that fails, the answer itself still goes out.
     let answered = retrying(|| match &notice {
@@ -518,38 +597,27 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
     if let Err(error) = answered {
         warn!("cannot answer a button's callback: {}", describe(&error));
     }
-    if verdict != Verdict::Go {
-        return Ok(());
-    }
-    let answer = render::parse_button(query.data.as_deref().unwrap_or_default()).and_then(
-        |(kind, lang, id)| {
-            let lang = lang
-                .or_else(|| interface(Some(&query.from)))
-                .unwrap_or_default();
-            match kind {
-                render::Button::Intent => engine.answer_intent(id, lang),
-                render::Button::Topic => engine.answer_topic(id, lang),
-            }
-        },
-    );
-    let Some(answer) = answer else {
-        warn!(data = ?query.data, "button for something no longer in the knowledge base");
-        return Ok(());
-    };
     let chat = query
         .message
         .as_ref()
         .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id);
-    state.remember(chat.0, answer.follow_up.clone());
-    send_pieces(
-        &bot,
-        chat,
-        None,
-        &render::answer_html(&answer),
-        render::keyboard(&answer),
-    )
-    .await?;
-    Ok(())
+    match outcome {
+        None => Ok(()),
+        Some(Pressed::Stale) => {
+            warn!(data = ?query.data, "button for something not in the knowledge base");
+            Ok(())
+        }
+        Some(Pressed::Quotes(pieces)) => {
+            send_pieces(&bot, chat, None, &pieces, None).await?;
+            Ok(())
+        }
+        Some(Pressed::Answer(answer)) => {
+            state.remember(chat.0, answer.follow_up.clone());
+            let keyboard = render::keyboard(&answer, engine.knowledge());
+            send_pieces(&bot, chat, None, &render::answer_html(&answer), keyboard).await?;
+            Ok(())
+        }
+    }
 }
 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {

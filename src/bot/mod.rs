@@ -1,6 +1,7 @@
 //! The Telegram front: a thin shell over `Engine::answer`.
 //!
-//! `commands` is the command enum (its docs are `/help`); `schema` routes updates to the
+//! `commands` is the bot's own command enum (its docs are `/help`) and the topics' commands,
+//! which come from the fact base; `schema` routes updates to the
 //! `handlers`, which snapshot the knowledge base, call the engine on the `pool` (off the async
 //! threads, a panic caught), `render` the answer as HTML and `send` it (with retries, and plain
 //! text when HTML is refused, a reply never sent twice). `state` holds the shared engine,
@@ -104,10 +105,10 @@ pub(crate) async fn serve(
     info!(username = %me.username(), "connected to Telegram");
     let state = Arc::new(state);
     register_commands(&bot, &state.engine(), &redactor).await;
-    spawn_reload_on_sighup(Arc::clone(&state));
+    spawn_reload_on_sighup(Arc::clone(&state), bot.clone(), Arc::clone(&redactor));
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .dependencies(dptree::deps![Arc::clone(&state)])
+        .dependencies(dptree::deps![Arc::clone(&state), Arc::clone(&redactor)])
         .default_handler(
             |update| async move { tracing::debug!(id = update.id.0, "update ignored") },
         )
@@ -170,15 +171,15 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
 
 /// Sets the command menus in every language: everything in private chats, the asking
 /// commands in groups. The default menu is English; Telegram shows the user's language where
-/// one is set.
-async fn register_commands(bot: &TgBot, engine: &Engine, redactor: &Redactor) {
+/// one is set. The topics' commands come from the fact base, so a reload that changes them
+/// sets the menus again.
+pub(crate) async fn register_commands(bot: &TgBot, engine: &Engine, redactor: &Redactor) {
     for lang in Lang::ALL {
-        // Telegram wants bare names ("ask") and descriptions of 3–256 characters.
-        let menu: Vec<BotCommand> = Command::MENU
-            .iter()
-            .map(|(name, message)| {
-                BotCommand::new(*name, engine.knowledge().message(message, lang))
-            })
+        // Telegram wants bare names ("ask") and descriptions of 1–256 characters (the loader
+        // holds topic titles to that).
+        let menu: Vec<BotCommand> = commands::menu(engine.knowledge(), lang)
+            .into_iter()
+            .map(|(name, description)| BotCommand::new(name, description))
             .collect();
         let private: Vec<_> = menu
             .iter()
@@ -213,8 +214,15 @@ async fn register_commands(bot: &TgBot, engine: &Engine, redactor: &Redactor) {
     }
 }
 
+/// Whether two fact bases give different command menus.
+pub(crate) fn menus_differ(old: &Engine, new: &Engine) -> bool {
+    Lang::ALL
+        .into_iter()
+        .any(|lang| commands::menu(old.knowledge(), lang) != commands::menu(new.knowledge(), lang))
+}
+
 #[cfg(unix)]
-fn spawn_reload_on_sighup(state: Arc<BotState>) {
+fn spawn_reload_on_sighup(state: Arc<BotState>, bot: TgBot, redactor: Arc<Redactor>) {
     use tokio::signal::unix::{signal, SignalKind};
     let Ok(mut hangup) = signal(SignalKind::hangup()) else {
         warn!("cannot listen for SIGHUP: reload with /reload instead");
@@ -222,8 +230,15 @@ fn spawn_reload_on_sighup(state: Arc<BotState>) {
     };
     tokio::spawn(async move {
         while hangup.recv().await.is_some() {
+            let old = state.engine();
             match state.reload().await {
-                Ok(report) => info!("SIGHUP: {}", report.summary()),
+                Ok(report) => {
+                    info!("SIGHUP: {}", report.summary());
+                    let new = state.engine();
+                    if menus_differ(&old, &new) {
+                        register_commands(&bot, &new, &redactor).await;
+                    }
+                }
                 Err(error) => error!(
                     "SIGHUP: reload failed, still serving the previous knowledge base:\n{error}"
                 ),
@@ -233,7 +248,7 @@ fn spawn_reload_on_sighup(state: Arc<BotState>) {
 }
 
 #[cfg(not(unix))]
-fn spawn_reload_on_sighup(_state: Arc<BotState>) {}
+fn spawn_reload_on_sighup(_state: Arc<BotState>, _bot: TgBot, _redactor: Arc<Redactor>) {}
 
 /// Completes on SIGTERM (what `docker stop` sends) or SIGINT (Ctrl-C).
 pub async fn stop_signal() {

@@ -19,7 +19,7 @@ use toml::Spanned;
 use super::files;
 use super::model::{
     escape_controls, placeholders, Fact, Intent, Knowledge, Lang, Lexicon, Location, PerLang,
-    Quote, Source, Topic, MESSAGES,
+    Quote, Source, Topic, BOT_COMMANDS, COMMAND_DESCRIPTION_MAX_CHARS, COMMAND_MAX_CHARS, MESSAGES,
 };
 use super::period::Period;
 use super::provenance;
@@ -141,6 +141,7 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 struct RawTopic {
     id: String,
+    command: Spanned<String>,
     intent: Spanned<String>,
     #[serde(default)]
     title: PerLang<String>,
@@ -864,6 +865,8 @@ fn quotes_from(file: &Parsed, raw: &RawFact, at: &Location, report: &mut Report)
 fn add_topics(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) {
     let intent_index: HashMap<String, usize> = intent_index(knowledge);
     let mut ids = Ids::default();
+    // Which topic took each command, and where.
+    let mut commands: HashMap<String, (String, Location)> = HashMap::new();
     for file in files {
         for spanned in &file.raw.topic {
             let at = file.at(spanned);
@@ -877,6 +880,23 @@ fn add_topics(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) 
                     format!("topic \"{}\" has no English title (title.en)", raw.id),
                 );
             }
+            check_title_length(raw, &at, report);
+            let command_at = file.at(&raw.command);
+            let command = raw.command.get_ref();
+            if let Some(problem) = command_problem(command) {
+                report.add(
+                    &command_at,
+                    format!("topic \"{}\": command {problem}", raw.id),
+                );
+            } else if let Some((other, first)) = commands.get(command) {
+                let message = format!(
+                    "topic \"{}\": command \"{command}\" is already topic \"{other}\"'s (at {first})",
+                    raw.id
+                );
+                report.add(&command_at, message);
+            } else {
+                commands.insert(command.clone(), (raw.id.clone(), command_at));
+            }
             let name = raw.intent.get_ref();
             // A topic whose intent is unknown is still registered (the load fails on that
             // alone), so its intents do not each report it as an unknown topic.
@@ -888,10 +908,56 @@ fn add_topics(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report) 
             });
             knowledge.topics.push(Topic {
                 id: raw.id.clone(),
+                command: raw.command.get_ref().clone(),
                 title: trimmed(&raw.title),
                 intent,
             });
             knowledge.topic_places.push(at);
+        }
+    }
+}
+
+/// What is wrong with a topic's command name, if anything: Telegram takes 1–32 lowercase
+/// Latin letters, digits and underscores, and the name must not be one of the bot's own.
+fn command_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    if name.chars().count() > COMMAND_MAX_CHARS {
+        return Some(format!(
+            "\"{name}\" is longer than Telegram's {COMMAND_MAX_CHARS} characters"
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+    {
+        return Some(format!(
+            "\"{name}\" holds {bad:?}: Telegram takes only lowercase a–z, digits and _"
+        ));
+    }
+    if BOT_COMMANDS.contains(&name) {
+        return Some(format!(
+            "\"{name}\" is one of the bot's own commands (/{name})"
+        ));
+    }
+    None
+}
+
+/// A topic's title is its command's description in Telegram's menu, which takes at most 256
+/// characters.
+fn check_title_length(raw: &RawTopic, at: &Location, report: &mut Report) {
+    for (lang, title) in raw.title.iter() {
+        let chars = title.trim().chars().count();
+        if chars > COMMAND_DESCRIPTION_MAX_CHARS {
+            report.add(
+                at,
+                format!(
+                    "topic \"{}\": title.{lang} has {chars} characters, more than the \
+                     {COMMAND_DESCRIPTION_MAX_CHARS} a command's description may have",
+                    raw.id
+                ),
+            );
         }
     }
 }

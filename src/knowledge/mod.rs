@@ -19,7 +19,7 @@ pub use gaps::{find_gaps, Gap, Gaps};
 pub use loader::{load_dir, LoadError, Problem, Stage};
 pub use model::{
     escape_controls, fill, placeholders, Diff, Fact, Intent, Knowledge, Lang, Lexicon, PerLang,
-    Quote, Source, Topic, MESSAGES,
+    Quote, Source, Topic, BOT_COMMANDS, MESSAGES,
 };
 pub use period::{Date, Period};
 pub use provenance::{

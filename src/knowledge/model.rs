@@ -182,10 +182,14 @@ impl Source {
     }
 }
 
-/// A group of intents listed together (`/visa`, `/trade`, …) with the intent that introduces it.
+/// A group of intents listed together, with its command (`/visa`, `/trade`, …) and the intent
+/// that introduces it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topic {
     pub id: String,
+    /// The topic's command, without the slash (`visa` for `/visa`): checked at load against
+    /// Telegram's rules and the bot's own commands.
+    pub command: String,
     pub title: PerLang<String>,
     /// Index into `Knowledge::intents` of the topic's overview answer.
     pub intent: usize,
@@ -298,18 +302,26 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("cmd_start", &[]),
     ("cmd_help", &[]),
     ("cmd_ask", &[]),
-    ("cmd_visa", &[]),
-    ("cmd_trade", &[]),
-    ("cmd_tourism", &[]),
-    ("cmd_border", &[]),
-    ("cmd_energy", &[]),
-    ("cmd_leaders", &[]),
     ("cmd_topics", &[]),
     ("cmd_sources", &[]),
     ("cmd_about", &[]),
     ("cmd_lang", &[]),
     ("cmd_reload", &[]),
+    ("quote_button", &[]),
+    ("quote_header", &[]),
+    ("button_stale", &[]),
 ];
+
+/// The bot's own commands. A topic's command may not take one of these names; a test holds
+/// the list to the bot's command enum.
+pub const BOT_COMMANDS: &[&str] = &[
+    "start", "help", "ask", "topics", "sources", "about", "lang", "reload",
+];
+
+/// Telegram's limit on a command's name, in characters.
+pub const COMMAND_MAX_CHARS: usize = 32;
+/// Telegram's limit on a command's description (a topic's title in the menu), in characters.
+pub const COMMAND_DESCRIPTION_MAX_CHARS: usize = 256;
 
 /// The placeholders the code fills in message `id`, or `None` for a message the code never
 /// sends.
