@@ -84,6 +84,7 @@ impl<'a> Composer<'a> {
         answer.kind = Kind::Answered;
         answer.intent = Some(intent.id.clone());
         answer.confidence = first.scored.score;
+        answer.partial = answered.len() < parts.len();
         answer.suggestions = offers;
         answer.related = intent.related.iter().map(|&i| self.suggestion(i)).collect();
         answer
@@ -232,6 +233,8 @@ impl<'a> Composer<'a> {
             lang: self.lang,
             kind,
             intent: None,
+            facts: Vec::new(),
+            partial: false,
             confidence,
             paragraphs: vec![text.clone()],
             text,
@@ -288,7 +291,9 @@ impl<'a> Composer<'a> {
                 text.push_str(&format!("\n[{}] {}", n + 1, source.citation));
             }
         }
+        let facts = seen_facts.iter().map(|id| (*id).to_owned()).collect();
         Answer {
+            facts,
             paragraphs,
             text,
             sources,

@@ -37,6 +37,10 @@ pub enum Command {
     Lang(String),
     /// reload the knowledge base (admins only)
     Reload,
+    /// what people asked lately (admins only)
+    Stats,
+    /// the questions I could not answer (admins only)
+    Unanswered,
 }
 
 impl Command {
@@ -53,16 +57,22 @@ impl Command {
         }
     }
 
-    /// Whether the group command menu lists `command` (`ask`, the topics, help).
-    pub fn for_groups(command: &str) -> bool {
-        !matches!(
+    /// Whether `command` is for admins, and so in no menu.
+    pub fn for_admins(command: &str) -> bool {
+        matches!(
             command.trim_start_matches('/'),
-            "start" | "reload" | "about"
+            "reload" | "stats" | "unanswered"
         )
     }
 
+    /// Whether the group command menu lists `command` (`ask`, the topics, help).
+    pub fn for_groups(command: &str) -> bool {
+        !matches!(command.trim_start_matches('/'), "start" | "about")
+            && !Command::for_admins(command)
+    }
+
     /// Every command name with the id of the message that describes it, in menu order.
-    pub const MENU: [(&'static str, &'static str); 14] = [
+    pub const MENU: [(&'static str, &'static str); 16] = [
         ("start", "cmd_start"),
         ("help", "cmd_help"),
         ("ask", "cmd_ask"),
@@ -77,6 +87,8 @@ impl Command {
         ("about", "cmd_about"),
         ("lang", "cmd_lang"),
         ("reload", "cmd_reload"),
+        ("stats", "cmd_stats"),
+        ("unanswered", "cmd_unanswered"),
     ];
 }
 

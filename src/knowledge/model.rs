@@ -309,6 +309,9 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("cmd_about", &[]),
     ("cmd_lang", &[]),
     ("cmd_reload", &[]),
+    ("cmd_stats", &[]),
+    ("cmd_unanswered", &[]),
+    ("admin_only", &[]),
 ];
 
 /// The placeholders the code fills in message `id`, or `None` for a message the code never
