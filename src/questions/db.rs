@@ -34,7 +34,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         user_hash TEXT NOT NULL,
         chat_hash TEXT NOT NULL
     );
-    CREATE INDEX questions_at ON questions (at);",
+    CREATE INDEX questions_at ON questions (at);
+    -- /unanswered groups by text and looks up the offers picked for each.
+    CREATE INDEX questions_text ON questions (text, followed);",
 ];
 
 /// What went wrong with the log's file.
