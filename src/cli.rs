@@ -11,6 +11,7 @@ use crate::answer::Engine;
 use crate::config::{self, Config, ServeConfig};
 use crate::console;
 use crate::knowledge::{self, Lang};
+use crate::questions::{self, Format, QuestionLog};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,7 +67,29 @@ enum Command {
         /// The article, a text file
         article: PathBuf,
     },
+    /// Read the bot's question log in DATA_DIR: its figures, or the questions it could not
+    /// answer
+    Report {
+        what: ReportKind,
+        /// Look at the last DAYS days
+        #[arg(long, value_name = "DAYS", default_value_t = questions::DEFAULT_SINCE_DAYS)]
+        since: u32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
+
+/// What `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportKind {
+    /// Questions asked, answer rate, suggestions picked, top intents, languages, chat types
+    Stats,
+    /// The questions the bot could not answer, most asked first
+    Unanswered,
+}
+
+/// Rows `report unanswered` prints at most.
+const REPORT_ROWS: usize = 1000;
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::from_code(text)
@@ -83,6 +106,11 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Gaps { article } => gaps(&config.knowledge_dir, &article),
         Command::Serve => serve(cli.knowledge),
+        Command::Report {
+            what,
+            since,
+            format,
+        } => report(&config.data_dir, what, since, format),
         Command::Ask {
             json,
             explain,
@@ -131,6 +159,32 @@ pub fn run(cli: Cli) -> ExitCode {
                 &mut stdin.lock(),
                 &mut stdout.lock(),
             ))
+        }
+    }
+}
+
+/// `report`: reads the question log the bot keeps in `data_dir`.
+fn report(data_dir: &Path, what: ReportKind, since: u32, format: Format) -> ExitCode {
+    let read = QuestionLog::open_existing(data_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|log| {
+            let shown = |e: rusqlite::Error| format!("{}: {e}", log.path().display());
+            match what {
+                ReportKind::Stats => log
+                    .stats(questions::now(), since)
+                    .map(|stats| stats.render(format))
+                    .map_err(shown),
+                ReportKind::Unanswered => log
+                    .unanswered(questions::now(), since, REPORT_ROWS, 0)
+                    .map(|(missed, _)| questions::render_missed(&missed, format))
+                    .map_err(shown),
+            }
+        });
+    match read {
+        Ok(text) => finish(io::stdout().lock().write_all(text.as_bytes())),
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            ExitCode::FAILURE
         }
     }
 }

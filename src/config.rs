@@ -18,6 +18,8 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 /// The tracing filter when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info";
+/// Days a logged question is kept when `DATA_RETENTION_DAYS` is not set.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 /// Questions one user may ask a minute, once the burst is spent (`RATE_LIMIT_PER_MINUTE`).
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 20;
 /// Questions one user may ask at once after a quiet spell (`RATE_LIMIT_BURST`).
@@ -147,10 +149,12 @@ pub fn log_filter() -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub knowledge_dir: PathBuf,
+    /// Where the bot keeps its files (`DATA_DIR`): `report` reads the question log there.
+    pub data_dir: PathBuf,
 }
 
 impl Config {
-    /// `--knowledge DIR`, else `KNOWLEDGE_DIR`, else `./knowledge`.
+    /// `--knowledge DIR`, else `KNOWLEDGE_DIR`, else `./knowledge`; `DATA_DIR`, else `./data`.
     pub fn resolve(knowledge_arg: Option<PathBuf>) -> Config {
         Config::from_vars(knowledge_arg, &|name| std::env::var(name).ok())
     }
@@ -159,7 +163,12 @@ impl Config {
         let knowledge_dir = knowledge_arg
             .or_else(|| non_empty(var("KNOWLEDGE_DIR")).map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from(DEFAULT_KNOWLEDGE_DIR));
-        Config { knowledge_dir }
+        let data_dir = non_empty(var("DATA_DIR"))
+            .map_or_else(|| PathBuf::from(DEFAULT_DATA_DIR), PathBuf::from);
+        Config {
+            knowledge_dir,
+            data_dir,
+        }
     }
 }
 
@@ -208,6 +217,8 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// `None` when `RATE_LIMIT_PER_MINUTE` is 0: no limit.
     pub rate_limit: Option<RateLimit>,
+    /// Days a logged question is kept (`DATA_RETENTION_DAYS`).
+    pub retention_days: u32,
 }
 
 /// A setting that is missing or malformed, named so the fix is obvious.
@@ -361,15 +372,24 @@ impl ServeConfig {
                 })
             }
         };
+        let Config {
+            knowledge_dir,
+            data_dir,
+        } = Config::from_vars(knowledge_arg, var);
         Ok(ServeConfig {
             token: Secret(token),
             admins,
-            knowledge_dir: Config::from_vars(knowledge_arg, var).knowledge_dir,
+            knowledge_dir,
             api_url,
             webhook,
-            data_dir: non_empty(var("DATA_DIR"))
-                .map_or_else(|| PathBuf::from(DEFAULT_DATA_DIR), PathBuf::from),
+            data_dir,
             rate_limit: rate_limit(var)?,
+            retention_days: parse_number(
+                "DATA_RETENTION_DAYS",
+                var("DATA_RETENTION_DAYS"),
+                DEFAULT_RETENTION_DAYS,
+                1,
+            )?,
         })
     }
 }
@@ -405,9 +425,11 @@ mod tests {
                 ("DATA_DIR", "/var/lib/kzcn"),
                 ("RATE_LIMIT_PER_MINUTE", "6"),
                 ("RATE_LIMIT_BURST", "2"),
+                ("DATA_RETENTION_DAYS", "30"),
             ]),
         )
         .expect("valid");
+        assert_eq!(config.retention_days, 30);
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -452,6 +474,7 @@ mod tests {
         assert!(config.admins.is_empty() && config.webhook.is_none() && config.api_url.is_none());
         assert_eq!(config.knowledge_dir, PathBuf::from("kb"));
         assert_eq!(config.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(config.retention_days, DEFAULT_RETENTION_DAYS);
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -507,7 +530,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 9] = [
+        let cases: [(&[(&str, &str)], ConfigError); 10] = [
+            (
+                &[TOKEN, ("DATA_RETENTION_DAYS", "0")],
+                ConfigError::BadNumber {
+                    name: "DATA_RETENTION_DAYS",
+                    value: "0".into(),
+                    min: 1,
+                },
+            ),
             (
                 &[TOKEN, ("RATE_LIMIT_PER_MINUTE", "lots")],
                 ConfigError::BadNumber {

@@ -11,6 +11,8 @@
 //! - [`console`]: the command-line front (`ask`, `ask --json`, `chat`) over that same call.
 //! - [`bot`]: the Telegram front (teloxide on tokio) over that same call: routing, handlers,
 //!   HTML rendering, retries, and reloading the fact base without a restart.
+//! - [`questions`]: the question log in `DATA_DIR` (SQLite), what admins read with `/stats`,
+//!   `/unanswered` and `kzcn-bot report`; synchronous, so the bot and the command line share it.
 //! - [`config`]: the only reader of the environment.
 //! - [`cli`]: argument parsing and the top-level `run`, where errors are printed once.
 //!
@@ -24,5 +26,6 @@ pub mod config;
 pub mod console;
 pub mod knowledge;
 pub mod matching;
+pub mod questions;
 
 pub use answer::{Answer, Engine, FollowUp, Kind, SourceRef, Suggestion};

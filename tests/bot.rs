@@ -16,14 +16,14 @@ const USER: i64 = 1001;
 const ADMIN: i64 = 4242;
 const GROUP: i64 = -100_777;
 
-struct Running {
-    api: FakeApi,
+pub(crate) struct Running {
+    pub(crate) api: FakeApi,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
 impl Running {
-    async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -40,7 +40,7 @@ async fn start_bot(dir: PathBuf) -> Running {
 }
 
 /// A data directory of its own for each bot, so pinned languages do not leak between tests.
-fn fresh_data_dir() -> PathBuf {
+pub(crate) fn fresh_data_dir() -> PathBuf {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("kzcn-bot-data-{}-{n}", std::process::id()));
@@ -53,7 +53,7 @@ async fn start_bot_with_data(dir: PathBuf, data: PathBuf) -> Running {
 }
 
 /// A bot with `extra` settings on top of the usual test ones.
-async fn start_bot_with(dir: PathBuf, data: PathBuf, extra: &[(&str, &str)]) -> Running {
+pub(crate) async fn start_bot_with(dir: PathBuf, data: PathBuf, extra: &[(&str, &str)]) -> Running {
     // The bot's own log goes with a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -93,11 +93,11 @@ async fn start_bot_with(dir: PathBuf, data: PathBuf, extra: &[(&str, &str)]) -> 
     }
 }
 
-fn text(message: &Value) -> &str {
+pub(crate) fn text(message: &Value) -> &str {
     message["text"].as_str().unwrap_or_default()
 }
 
-fn buttons(message: &Value) -> Vec<String> {
+pub(crate) fn buttons(message: &Value) -> Vec<String> {
     message["reply_markup"]["inline_keyboard"]
         .as_array()
         .into_iter()

@@ -84,6 +84,7 @@ impl<'a> Composer<'a> {
         answer.kind = Kind::Answered;
         answer.intent = Some(intent.id.clone());
         answer.confidence = first.scored.score;
+        answer.partial = answered.len() < parts.len();
         answer.suggestions = offers;
         answer.related = intent.related.iter().map(|&i| self.suggestion(i)).collect();
         answer
@@ -232,6 +233,8 @@ impl<'a> Composer<'a> {
             lang: self.lang,
             kind,
             intent: None,
+            facts: Vec::new(),
+            partial: false,
             confidence,
             paragraphs: vec![text.clone()],
             text,
@@ -239,7 +242,6 @@ impl<'a> Composer<'a> {
             sources_heading: String::new(),
             suggestions: Vec::new(),
             related: Vec::new(),
-            facts: Vec::new(),
             follow_up: None,
         }
     }
@@ -272,7 +274,6 @@ impl<'a> Composer<'a> {
                 Block::Fact(fact) => self.fact_paragraph(fact, &cited),
             })
             .collect();
-        let facts = seen_facts.iter().map(|&id| id.to_owned()).collect();
         let sources: Vec<SourceRef> = cited.iter().map(|&i| self.source_ref(i)).collect();
         let heading_id = if sources.len() == 1 {
             "source"
@@ -290,12 +291,13 @@ impl<'a> Composer<'a> {
                 text.push_str(&format!("\n[{}] {}", n + 1, source.citation));
             }
         }
+        let facts: Vec<String> = seen_facts.iter().map(|id| (*id).to_owned()).collect();
         Answer {
+            facts,
             paragraphs,
             text,
             sources,
             sources_heading,
-            facts,
             ..self.message_answer(question, Kind::Answered, 0.0, String::new())
         }
     }

@@ -104,6 +104,8 @@ pub struct Answer {
     pub kind: Kind,
     /// The intent answered; `None` unless `kind` is `Answered`.
     pub intent: Option<String>,
+    /// Answered, but a message of several questions had some that were not.
+    pub partial: bool,
     pub confidence: f32,
     /// The reply without its source list: one paragraph per fact, or the message.
     pub paragraphs: Vec<String>,
@@ -471,6 +473,12 @@ impl Engine {
             .into_iter()
             .map(|a| in_script(a, &reading))
             .collect()
+    }
+
+    /// The "I don't know" reply to `question` in `lang`, as a question nothing fits gets.
+    pub fn unanswered(&self, question: &str, lang: Lang) -> Answer {
+        let composer = self.composer(lang);
+        composer.message_answer(question, Kind::Unknown, 0.0, composer.unknown())
     }
 
     /// The overview answer of each topic, in the fact base's order.

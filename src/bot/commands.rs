@@ -28,15 +28,25 @@ pub enum Command {
     Lang(String),
     /// reload the knowledge base (admins only)
     Reload,
+    /// what people asked lately (admins only)
+    Stats,
+    /// the questions I could not answer (admins only)
+    Unanswered,
 }
 
 impl Command {
+    /// Whether `command` is for admins, and so in no menu (`/help` lists it).
+    pub fn for_admins(command: &str) -> bool {
+        matches!(
+            command.trim_start_matches('/'),
+            "reload" | "stats" | "unanswered"
+        )
+    }
+
     /// Whether the group command menu lists `command` (`ask`, the topics, help).
     pub fn for_groups(command: &str) -> bool {
-        !matches!(
-            command.trim_start_matches('/'),
-            "start" | "reload" | "about"
-        )
+        !matches!(command.trim_start_matches('/'), "start" | "about")
+            && !Command::for_admins(command)
     }
 
     /// The bot's own commands that come before the topics in the menu, with the id of the
@@ -48,12 +58,14 @@ impl Command {
     ];
 
     /// The bot's own commands that come after the topics.
-    const AFTER_TOPICS: [(&'static str, &'static str); 5] = [
+    const AFTER_TOPICS: [(&'static str, &'static str); 7] = [
         ("topics", "cmd_topics"),
         ("sources", "cmd_sources"),
         ("about", "cmd_about"),
         ("lang", "cmd_lang"),
         ("reload", "cmd_reload"),
+        ("stats", "cmd_stats"),
+        ("unanswered", "cmd_unanswered"),
     ];
 }
 
@@ -182,7 +194,9 @@ mod tests {
                 "sources",
                 "about",
                 "lang",
-                "reload"
+                "reload",
+                "stats",
+                "unanswered"
             ]
         );
     }

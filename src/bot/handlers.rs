@@ -9,8 +9,9 @@ use std::sync::Arc;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatMemberStatus, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle,
-    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode, UserId,
+    ChatMemberStatus, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResult,
+    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, MessageId,
+    ParseMode, UserId,
 };
 use tracing::{info, warn};
 
@@ -23,6 +24,7 @@ use super::state::BotState;
 use super::{menus_differ, register_commands, Command, Redactor, TgBot};
 use crate::answer::{Answer, Engine};
 use crate::knowledge::{fill, Lang};
+use crate::questions::{self, ChatType, QuestionLog, DEFAULT_SINCE_DAYS};
 
 type HandlerResult = anyhow::Result<()>;
 
@@ -30,6 +32,10 @@ type HandlerResult = anyhow::Result<()>;
 const INLINE_RESULTS: usize = 5;
 /// Problems listed in a failed-reload reply; the rest are counted.
 const RELOAD_PROBLEMS_SHOWN: usize = 15;
+/// Questions on one page of `/unanswered`.
+const UNANSWERED_PAGE: usize = 10;
+/// Button data of an `/unanswered` page: `u:` and the offset of its first question.
+const PAGE_BUTTON: &str = "u:";
 
 /// A question found in a message, with the mention of the bot taken out.
 #[derive(Clone, Debug)]
@@ -243,7 +249,19 @@ async fn on_question(
         return apologise(&bot, &msg, &state, &engine).await;
     };
     state.remember(chat, answer.follow_up.clone());
+    log_question(&state, &msg, &answer);
     send_answer(&bot, &msg, &engine, &answer).await
+}
+
+/// Queues a question for the question log (never waits for it to be written).
+fn log_question(state: &BotState, msg: &Message, answer: &Answer) {
+    let chat_type = match msg.chat.is_private() {
+        true => ChatType::Private,
+        false => ChatType::Group,
+    };
+    let chat = msg.chat.id.0;
+    let user = requester(msg).unwrap_or(chat);
+    state.journal.asked(answer, chat_type, user, chat);
 }
 
 /// The reply when the engine failed on a question: the user learns it was not their fault,
@@ -354,7 +372,10 @@ async fn on_command(
                 })
                 .await;
             match answered {
-                Ok(answer) => send_answer(&bot, &msg, &engine, &answer).await,
+                Ok(answer) => {
+                    log_question(&state, &msg, &answer);
+                    send_answer(&bot, &msg, &engine, &answer).await
+                }
                 Err(Failed) => apologise(&bot, &msg, &state, &engine).await,
             }
         }
@@ -407,6 +428,11 @@ async fn on_command(
         }
         Command::Lang(code) => set_language(&bot, &msg, &state, &code).await,
         Command::Reload => reload(&bot, &msg, &state, &redactor, lang).await,
+        Command::Stats => stats(&bot, &msg, &state, lang).await,
+        Command::Unanswered => match admin(&msg, &state) {
+            Some(_) => unanswered_page(&bot, msg.chat.id, &state, 0).await,
+            None => refuse(&bot, &msg, &state, "admin_only", lang).await,
+        },
     }
 }
 
@@ -457,6 +483,133 @@ async fn group_admin(bot: &TgBot, msg: &Message) -> Result<bool, teloxide::Reque
     ))
 }
 
+/// The message's author, when an admin. Only the numeric id of the message's own author
+/// counts, in any chat: never a username, a forward's origin, or a channel or anonymous admin.
+fn admin(msg: &Message, state: &BotState) -> Option<u64> {
+    author(msg).map(|id| id.0).filter(|&id| state.is_admin(id))
+}
+
+/// Refuses an admin command to someone else, and logs the attempt.
+async fn refuse(
+    bot: &TgBot,
+    msg: &Message,
+    state: &BotState,
+    message: &str,
+    lang: Lang,
+) -> HandlerResult {
+    let from = msg.from.as_ref().map(|u| u.id.0);
+    let command = msg.text().unwrap_or_default().split_whitespace().next();
+    warn!(user = ?from, chat = msg.chat.id.0, ?command, "refused an admin command from someone not an admin");
+    send_html(bot, msg, said(&state.engine(), message, lang, &[]), None).await
+}
+
+/// `/stats`: the question log's figures, and whether the log is degraded.
+async fn stats(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
+    if admin(msg, state).is_none() {
+        return refuse(bot, msg, state, "admin_only", lang).await;
+    }
+    state.flush_journal().await;
+    let dir = state.journal.data_dir().to_owned();
+    let read = tokio::task::spawn_blocking(move || {
+        let log = QuestionLog::open_existing(&dir).map_err(|e| e.to_string())?;
+        log.stats(questions::now(), DEFAULT_SINCE_DAYS)
+            .map_err(|e| format!("{}: {e}", log.path().display()))
+    })
+    .await
+    .unwrap_or_else(|_| Err("reading the question log failed".to_owned()));
+    let mut lines = degraded_note(state);
+    match read {
+        Ok(stats) => lines.extend(stats.lines()),
+        Err(problem) => lines.push(format!("The question log cannot be read: {problem}")),
+    }
+    send_html(bot, msg, escape(&lines.join("\n")), None).await
+}
+
+/// A line saying the log is degraded and why, when it is.
+fn degraded_note(state: &BotState) -> Vec<String> {
+    state
+        .journal
+        .degraded()
+        .map(|problem| {
+            format!(
+                "⚠ The question log is degraded: {problem}. The bot answers as usual; \
+                 questions may be missing from these figures."
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+/// One page of `/unanswered`, from the question at `offset`, with buttons to the pages
+/// around it. Sent to `chat` as a new message.
+async fn unanswered_page(
+    bot: &TgBot,
+    chat: ChatId,
+    state: &BotState,
+    offset: usize,
+) -> HandlerResult {
+    state.flush_journal().await;
+    let dir = state.journal.data_dir().to_owned();
+    let read = tokio::task::spawn_blocking(move || {
+        let log = QuestionLog::open_existing(&dir).map_err(|e| e.to_string())?;
+        log.unanswered(
+            questions::now(),
+            DEFAULT_SINCE_DAYS,
+            UNANSWERED_PAGE,
+            offset,
+        )
+        .map_err(|e| format!("{}: {e}", log.path().display()))
+    })
+    .await
+    .unwrap_or_else(|_| Err("reading the question log failed".to_owned()));
+    let mut lines = degraded_note(state);
+    let mut keyboard = None;
+    match read {
+        Err(problem) => lines.push(format!("The question log cannot be read: {problem}")),
+        Ok((missed, _)) if missed.is_empty() => lines.push(format!(
+            "No unanswered questions in the last {DEFAULT_SINCE_DAYS} days."
+        )),
+        Ok((missed, groups)) => {
+            lines.push(format!(
+                "Unanswered questions, last {DEFAULT_SINCE_DAYS} days, most asked first \
+                 ({}–{} of {groups}):",
+                offset + 1,
+                offset + missed.len()
+            ));
+            lines.extend(missed.iter().map(|m| {
+                let candidate = m.candidate.as_ref().map_or(String::new(), |intent| {
+                    format!("\n      → picked from \"did you mean\": a phrasing for {intent}")
+                });
+                format!("{:>4} × {}{candidate}", m.count, m.text)
+            }));
+            keyboard = page_buttons(offset, groups);
+        }
+    }
+    let pieces = render::split(&escape(&lines.join("\n")), render::MESSAGE_LIMIT);
+    send_pieces(bot, chat, None, &pieces, keyboard).await?;
+    Ok(())
+}
+
+/// "Previous" and "Next" for the `/unanswered` page at `offset` of `groups` questions.
+fn page_buttons(offset: usize, groups: usize) -> Option<InlineKeyboardMarkup> {
+    let mut row = Vec::new();
+    if offset > 0 {
+        let previous = offset.saturating_sub(UNANSWERED_PAGE);
+        row.push(InlineKeyboardButton::callback(
+            "‹ Previous",
+            format!("{PAGE_BUTTON}{previous}"),
+        ));
+    }
+    if offset + UNANSWERED_PAGE < groups {
+        let next = offset + UNANSWERED_PAGE;
+        row.push(InlineKeyboardButton::callback(
+            "Next ›",
+            format!("{PAGE_BUTTON}{next}"),
+        ));
+    }
+    (!row.is_empty()).then(|| InlineKeyboardMarkup::new(vec![row]))
+}
+
 async fn reload(
     bot: &TgBot,
     msg: &Message,
@@ -465,13 +618,9 @@ async fn reload(
     lang: Lang,
 ) -> HandlerResult {
     let engine = state.engine();
-    // Only the numeric id of the message's own author counts, in any chat: never a username,
-    // a forward's origin, or a channel or anonymous admin.
-    let user = author(msg).map(|id| id.0);
-    if !user.is_some_and(|id| state.is_admin(id)) {
-        let from = msg.from.as_ref().map(|u| u.id.0);
-        warn!(user = ?from, chat = msg.chat.id.0, "refused /reload from someone not an admin");
-        return send_html(bot, msg, said(&engine, "reload_refused", lang, &[]), None).await;
+    let user = admin(msg, state);
+    if user.is_none() {
+        return refuse(bot, msg, state, "reload_refused", lang).await;
     }
     let html = match state.reload().await {
         Ok(report) => {
@@ -575,6 +724,9 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
     let lang = interface(Some(&query.from)).unwrap_or_default();
     let verdict = state.admit(query.from.id.0 as i64);
     let data = query.data.as_deref().unwrap_or_default();
+    if let Some(offset) = data.strip_prefix(PAGE_BUTTON) {
+        return unanswered_button(&bot, &query, &state, verdict, offset).await;
+    }
     let outcome = (verdict == Verdict::Go).then(|| pressed(&engine, data, lang));
     // Over the limit, or for a button that names nothing any more, the pop-up says so (over
     // the limit, once per window).
@@ -608,16 +760,49 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
             Ok(())
         }
         Some(Pressed::Quotes(pieces)) => {
+            state.journal.quoted(chat.0);
             send_pieces(&bot, chat, None, &pieces, None).await?;
             Ok(())
         }
         Some(Pressed::Answer(answer)) => {
+            if let Some(intent) = &answer.intent {
+                state.journal.followed(chat.0, intent);
+            }
             state.remember(chat.0, answer.follow_up.clone());
             let keyboard = render::keyboard(&answer, engine.knowledge());
             send_pieces(&bot, chat, None, &render::answer_html(&answer), keyboard).await?;
             Ok(())
         }
     }
+}
+
+/// A press on an `/unanswered` page button: the next page, for an admin only, whoever sent
+/// the page.
+async fn unanswered_button(
+    bot: &TgBot,
+    query: &CallbackQuery,
+    state: &BotState,
+    verdict: Verdict,
+    offset: &str,
+) -> HandlerResult {
+    if let Err(error) = retrying(|| bot.answer_callback_query(query.id.clone()).send()).await {
+        warn!("cannot answer a button's callback: {}", describe(&error));
+    }
+    if verdict != Verdict::Go {
+        return Ok(());
+    }
+    if !state.is_admin(query.from.id.0) {
+        warn!(
+            user = query.from.id.0,
+            "refused an /unanswered page to someone not an admin"
+        );
+        return Ok(());
+    }
+    let chat = query
+        .message
+        .as_ref()
+        .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id);
+    unanswered_page(bot, chat, state, offset.parse().unwrap_or(0)).await
 }
 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
@@ -649,6 +834,7 @@ async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> Hand
         .await;
     // After a failed engine call the user sees no results, and may type on.
     let answers = answered.unwrap_or_default();
+    log_inline(&state, &query, &answers);
     let results: Vec<InlineQueryResult> = answers
         .iter()
         .take(INLINE_RESULTS)
@@ -679,6 +865,28 @@ async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> Hand
     })
     .await?;
     Ok(())
+}
+
+/// Queues an inline query for the question log, with its first result: "answered" when it
+/// offered any. (The journal keeps only the last of the queries a user sends while typing.)
+fn log_inline(state: &BotState, query: &InlineQuery, answers: &[Answer]) {
+    if query.query.trim().is_empty() {
+        return;
+    }
+    let user = query.from.id.0 as i64;
+    match answers.first() {
+        Some(first) => {
+            let mut first = first.clone();
+            first.question = query.query.clone();
+            state.journal.asked(&first, ChatType::Inline, user, user);
+        }
+        None => {
+            let lang = crate::matching::detect_lang(&query.query, interface(Some(&query.from)));
+            let engine = state.engine();
+            let unknown = engine.unanswered(&query.query, lang);
+            state.journal.asked(&unknown, ChatType::Inline, user, user);
+        }
+    }
 }
 
 #[cfg(test)]

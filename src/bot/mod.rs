@@ -5,11 +5,12 @@
 //! `handlers`, which snapshot the knowledge base, call the engine on the `pool` (off the async
 //! threads, a panic caught), `render` the answer as HTML and `send` it (with retries, and plain
 //! text when HTML is refused, a reply never sent twice). `state` holds the shared engine,
-//! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit` and the `store` of
-//! pinned chat languages. `run` starts it all and stops it cleanly.
+//! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit`, the `store` of
+//! pinned chat languages and the `journal` that queues questions for the question log. `run` starts it all and stops it cleanly.
 
 mod commands;
 mod handlers;
+mod journal;
 mod limit;
 mod pool;
 pub mod render;
@@ -146,6 +147,8 @@ pub(crate) async fn serve(
             dispatcher.dispatch_with_listener(listener, redactor).await;
         }
     }
+    // The questions of the last moments are written before the process ends.
+    state.flush_journal().await;
     info!("stopped");
     Ok(())
 }
@@ -183,7 +186,7 @@ pub(crate) async fn register_commands(bot: &TgBot, engine: &Engine, redactor: &R
             .collect();
         let private: Vec<_> = menu
             .iter()
-            .filter(|c| c.command != "reload")
+            .filter(|c| !Command::for_admins(&c.command))
             .cloned()
             .collect();
         let group: Vec<_> = menu

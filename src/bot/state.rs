@@ -1,5 +1,5 @@
-//! What every handler shares: the engine behind an atomic pointer, the knowledge directory and
-//! the admins. A reload builds a whole new engine off the async threads and swaps it in; a
+//! What every handler shares: the engine behind an atomic pointer, the knowledge directory,
+//! the admins and the question log's journal. A reload builds a whole new engine off the async threads and swaps it in; a
 //! question in flight keeps the snapshot it took, so it finishes on the old base.
 
 use std::collections::{BTreeSet, HashMap};
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
+use super::journal::Journal;
 use super::limit::{Limiter, Verdict};
 use super::pool::{Failed, Pool};
 use super::store::LanguageStore;
@@ -32,6 +33,8 @@ pub struct BotState {
     pool: Pool,
     /// How much each user may make the bot do.
     limiter: Limiter,
+    /// Queues each question for the question log.
+    pub(crate) journal: Journal,
     /// Tests only: runs before each engine call with the question, to make it panic or slow.
     #[cfg(test)]
     fault: Option<fn(&str)>,
@@ -84,6 +87,7 @@ impl BotState {
             follow_ups: Mutex::new(HashMap::new()),
             pool: Pool::new(),
             limiter: Limiter::new(config.rate_limit),
+            journal: Journal::start(&config.data_dir, config.retention_days),
             #[cfg(test)]
             fault: None,
         }
@@ -165,6 +169,11 @@ impl BotState {
             }
         }
         follow_ups.insert(chat, (follow_up, Instant::now()));
+    }
+
+    /// Writes out the questions queued so far (at shutdown, and before an admin reads the log).
+    pub(crate) async fn flush_journal(&self) {
+        self.journal.flush(Duration::from_secs(5)).await;
     }
 
     /// The engine as it is now; keep the snapshot for the whole of one answer.

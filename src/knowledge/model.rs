@@ -310,12 +310,24 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("quote_button", &[]),
     ("quote_header", &[]),
     ("button_stale", &[]),
+    ("cmd_stats", &[]),
+    ("cmd_unanswered", &[]),
+    ("admin_only", &[]),
 ];
 
 /// The bot's own commands. A topic's command may not take one of these names; a test holds
 /// the list to the bot's command enum.
 pub const BOT_COMMANDS: &[&str] = &[
-    "start", "help", "ask", "topics", "sources", "about", "lang", "reload",
+    "start",
+    "help",
+    "ask",
+    "topics",
+    "sources",
+    "about",
+    "lang",
+    "reload",
+    "stats",
+    "unanswered",
 ];
 
 /// Telegram's limit on a command's name, in characters.
