@@ -238,7 +238,7 @@ fn answering_and_spread_loading(c: &mut Criterion) {
 fn loading_one_file_or_many(c: &mut Criterion) {
     let mut group = c.benchmark_group("growth");
     group.sample_size(10).warm_up_time(Duration::from_secs(1));
-    for count in [250, 500, 1000, 2000] {
+    for count in [250, 500, 1000, 1500] {
         for (name, files) in [("load_one_file", 1), ("load_16_files", 16)] {
             let mut dir = None;
             group.bench_function(BenchmarkId::new(name, count), |b| {
