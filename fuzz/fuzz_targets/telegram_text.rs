@@ -145,6 +145,7 @@ fn answer(text: &str) {
         }],
         related: Vec::new(),
         facts: vec![text.chars().take(64).collect()],
+        partial: false,
         paragraphs,
         follow_up: None,
     };
