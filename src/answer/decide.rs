@@ -164,29 +164,38 @@ pub(crate) fn decide_other(
     taken: &Chosen,
 ) -> Option<Chosen> {
     let scored = base.index.search_resolved(&part.analysis, &part.resolved);
+    close_answer(base, part, &scored, answer_threshold(scale), |s| {
+        s.intent != taken.scored.intent
+    })
+}
+
+/// The first candidate that can answer among those `keep` accepts, scoring at least `floor`
+/// and within `CLAIM_RUNNER_UP` of the best.
+fn close_answer(
+    base: Base,
+    part: &PartReading,
+    scored: &[Scored],
+    floor: f32,
+    keep: impl Fn(&Scored) -> bool,
+) -> Option<Chosen> {
     let best = scored.first()?.score;
     scored
         .iter()
-        .take_while(|s| s.score >= answer_threshold(scale) && best - s.score <= CLAIM_RUNNER_UP)
-        .filter(|s| s.intent != taken.scored.intent)
+        .take_while(|s| s.score >= floor && best - s.score <= CLAIM_RUNNER_UP)
+        .filter(|s| keep(s))
         .find_map(|&s| answer_with(base, part, s).ok())
 }
 
 /// A claim of a figure is checked against the close candidate that states that figure, if one
 /// does: "30 days per entry, right?" is about the length of one stay, even where the limit of
-/// 90 days in 180 shares more of its words.
-/// Candidates scoring under `floor` are not considered.
+/// 90 days in 180 shares more of its words. Candidates scoring under `floor` are not
+/// considered.
 fn claim_stated(base: Base, part: &PartReading, scored: &[Scored], floor: f32) -> Option<Chosen> {
     part.shape.claim.as_ref()?;
-    let best = scored.first()?.score;
-    scored
-        .iter()
-        .take_while(|s| s.score >= floor && best - s.score <= CLAIM_RUNNER_UP)
-        .filter(|s| {
-            let all: Vec<usize> = (0..base.knowledge.intents[s.intent].facts.len()).collect();
-            !stating_claim(base, &all, part, s.intent).is_empty()
-        })
-        .find_map(|&s| answer_with(base, part, s).ok())
+    close_answer(base, part, scored, floor, |s| {
+        let all: Vec<usize> = (0..base.knowledge.intents[s.intent].facts.len()).collect();
+        !stating_claim(base, &all, part, s.intent).is_empty()
+    })
 }
 
 /// A "did you mean" with one candidate is answered outright when the question leaves little

@@ -738,21 +738,8 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
     .map(|id| engine.knowledge().message(id, lang).to_owned());
     // Answer the callback first, whatever happens next: no spinner is left on the button. If
     // that fails, the answer itself still goes out.
-    let answered = retrying(|| match &notice {
-        Some(text) => bot
-            .answer_callback_query(query.id.clone())
-            .text(text.clone())
-            .send(),
-        None => bot.answer_callback_query(query.id.clone()).send(),
-    })
-    .await;
-    if let Err(error) = answered {
-        warn!("cannot answer a button's callback: {}", describe(&error));
-    }
-    let chat = query
-        .message
-        .as_ref()
-        .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id);
+    answer_callback(&bot, &query, notice).await;
+    let chat = callback_chat(&query);
     match outcome {
         None => Ok(()),
         Some(Pressed::Stale) => {
@@ -785,9 +772,7 @@ async fn unanswered_button(
     verdict: Verdict,
     offset: &str,
 ) -> HandlerResult {
-    if let Err(error) = retrying(|| bot.answer_callback_query(query.id.clone()).send()).await {
-        warn!("cannot answer a button's callback: {}", describe(&error));
-    }
+    answer_callback(bot, query, None).await;
     if verdict != Verdict::Go {
         return Ok(());
     }
@@ -798,11 +783,37 @@ async fn unanswered_button(
         );
         return Ok(());
     }
-    let chat = query
+    unanswered_page(
+        bot,
+        callback_chat(query),
+        state,
+        offset.parse().unwrap_or(0),
+    )
+    .await
+}
+
+/// Answers a button's callback, with a pop-up when there is a `notice`; a failure is logged,
+/// and what the press brings still goes out.
+async fn answer_callback(bot: &TgBot, query: &CallbackQuery, notice: Option<String>) {
+    let answered = retrying(|| match &notice {
+        Some(text) => bot
+            .answer_callback_query(query.id.clone())
+            .text(text.clone())
+            .send(),
+        None => bot.answer_callback_query(query.id.clone()).send(),
+    })
+    .await;
+    if let Err(error) = answered {
+        warn!("cannot answer a button's callback: {}", describe(&error));
+    }
+}
+
+/// The chat a button was pressed in: its message's, else the presser's private chat.
+fn callback_chat(query: &CallbackQuery) -> ChatId {
+    query
         .message
         .as_ref()
-        .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id);
-    unanswered_page(bot, chat, state, offset.parse().unwrap_or(0)).await
+        .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id)
 }
 
 async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {

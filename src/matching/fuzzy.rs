@@ -133,8 +133,7 @@ impl Fuzzy {
         let keys = deletions(word, allowed);
         let mut probed = 0;
         // At most `MAX_CANDIDATES` ids: a list is cheaper to search than a set to hash.
-        let mut seen: Vec<u32> = Vec::new();
-        let mut candidates = Vec::new();
+        let mut candidates: Vec<u32> = Vec::new();
         'keys: for deletion in &keys {
             probed += 1;
             let key = hash(deletion);
@@ -144,8 +143,7 @@ impl Fuzzy {
                 .take_while(|&&(h, _)| h == key)
                 .map(|&(_, id)| id);
             for id in ids.filter(|&id| keep(id)) {
-                if !seen.contains(&id) {
-                    seen.push(id);
+                if !candidates.contains(&id) {
                     candidates.push(id);
                     if candidates.len() == MAX_CANDIDATES {
                         break 'keys;
