@@ -251,7 +251,48 @@ fn comparisons_give_both_figures() {
             "товарооборот в 2023 году больше или меньше, чем в 2022?",
             Says(&["24,2", "41"]),
         ),
+        // How fast: the growth rates are compared, not the amounts.
+        (
+            "did trade grow faster in 2022 or in the first 10 months of 2023?",
+            Says(&["35%", "24%", "2022 is higher"]),
+        ),
+        (
+            "где торговля росла быстрее, в 2022 году или за 10 месяцев 2023?",
+            Says(&["35%", "24%"]),
+        ),
+        // The figures named in a sentence before the question are the ones compared.
+        (
+            "the PM spoke of a record 24.2 billion, the ambassador of 41 billion. so did it go up or down?",
+            Says(&["24.2", "41", "2023 is higher"]),
+        ),
+        // Two topics: a figure and the target, one stay and the total over 180 days.
+        (
+            "what is the difference between trade in 2022 and the 40 billion target?",
+            Says(&["24.2", "40"]),
+        ),
+        (
+            "насколько товарооборот 2022 года далёк от цели, которую поставили президенты?",
+            Says(&["24,2", "40"]),
+        ),
+        (
+            "which is longer, one visa-free stay or the total you may spend in 180 days?",
+            Says(&["30", "90"]),
+        ),
+        (
+            "那年创纪录的贸易额跟两国元首定的目标比，还差多少？",
+            Says(&["242", "400"]),
+        ),
     ]);
+}
+
+/// Regression: "the figure for 2023 is higher than for January–May 2024" compared a whole
+/// year with five months of the next; amounts are compared only over periods alike.
+#[test]
+fn regression_a_whole_year_was_compared_with_five_months() {
+    let answer = engine().answer("compare trade in 2023 with january to may 2024", None);
+    let text = body(&answer);
+    assert!(text.contains("41") && text.contains("17.62"), "{text}");
+    assert!(!text.contains("is higher"), "{text}");
 }
 
 #[test]

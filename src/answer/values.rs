@@ -18,6 +18,10 @@ pub(crate) struct FactValues {
     pub day: bool,
     /// A place the lexicon lists ("Almaty", "Nur Zholy–Khorgos"): an answer to "where".
     pub place: bool,
+    /// The first percentage and the first dollar amount of the English text ("grew by 35% to
+    /// $24.2 billion"): what a comparison of growth, or of amounts, compares.
+    pub percent: Option<f64>,
+    pub dollars: Option<f64>,
     /// Per language, in `Lang::ALL` order: the numbers and months its text states, and its
     /// words (normalised).
     pub numbers: [Vec<f64>; 4],
@@ -74,12 +78,33 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
     values.date = fact.period.is_some() || !months(&english).is_empty() || dated_year;
     values.day = has_day(&english);
     let raw = fact.text.text(Lang::En);
+    values.percent = percent(raw);
+    values.dollars = dollars(raw);
     values.place = knowledge
         .lexicon
         .places
         .iter()
         .any(|p| raw.contains(p.as_str()));
     values
+}
+
+/// The first percentage a text states ("grew by 35% to" → 35).
+fn percent(text: &str) -> Option<f64> {
+    let at = text.find('%')?;
+    let start = text[..at]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    text[start..at].parse().ok()
+}
+
+/// The first dollar amount a text states ("$24.2 billion" → 24.2).
+fn dollars(text: &str) -> Option<f64> {
+    let at = text.find('$')?;
+    let digits: String = text[at + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    digits.trim_end_matches('.').parse().ok()
 }
 
 /// The figures a (normalised English) text states: numbers that are neither years nor the
@@ -133,6 +158,15 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(figures(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn reads_percentages_and_dollar_amounts() {
+        let text = "In 2022 trade grew by 35% to a record $24.2 billion.";
+        assert_eq!((percent(text), dollars(text)), (Some(35.0), Some(24.2)));
+        assert_eq!(dollars("reached $41 billion."), Some(41.0));
+        assert_eq!(percent("18.5% more"), Some(18.5));
+        assert_eq!((percent("no figures"), dollars("none")), (None, None));
     }
 
     #[test]
