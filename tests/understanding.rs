@@ -207,6 +207,24 @@ fn claims_are_checked_against_the_facts() {
             "a friend told me trade in 2022 hit a record 24.2 billion dollars, true?",
             Verdict(true, &["24.2"]),
         ),
+        // A place the facts checked do not name, in any language and case, is a wrong claim;
+        // the place they do name bears it out.
+        (
+            "I heard Kazakhstan opened its new consulate general in Chengdu, right?",
+            Verdict(false, &["Consulate General"]),
+        ),
+        (
+            "правда, что первыми побратимами стали Астана и Пекин?",
+            Verdict(false, &["Алматы"]),
+        ),
+        (
+            "托卡耶夫和习近平是在上海见的面，是吧？",
+            Verdict(false, &["北京"]),
+        ),
+        (
+            "so tokayev received ding xuexiang in astana on 27 november, right?",
+            Verdict(true, &["Astana"]),
+        ),
     ]);
 }
 

@@ -398,7 +398,9 @@ fn answer_with(base: Base, part: &PartReading, scored: Scored) -> Result<Chosen,
                 .iter()
                 .any(|t| index.names_elsewhere(t, lang, scored.intent, &facts))
         };
-        bears_out(base, claim, &facts, scored.intent, lang) && !claim.names.iter().any(named)
+        bears_out(base, claim, &facts, scored.intent, lang)
+            && !claim.names.iter().any(named)
+            && !names_other_place(base, part, scored.intent, &facts)
     });
     let comparison = compare(base, scored.intent, &facts, &part.shape);
     Ok(Chosen {
@@ -793,6 +795,20 @@ fn bears_out(base: Base, claim: &Claim, facts: &[usize], intent: usize, lang: La
         .iter()
         .all(|&value| stated(value) || covered_year(value));
     numbers_ok && claim.months.iter().all(month_stated)
+}
+
+/// Whether a claim names a place that none of the facts it is checked against names: "China
+/// opens a consulate in Almaty" is checked against facts naming Xi'an and Aktobe.
+fn names_other_place(base: Base, part: &PartReading, intent: usize, facts: &[usize]) -> bool {
+    let named = |place: usize| {
+        facts
+            .iter()
+            .any(|&f| base.values.of(intent, f).places.contains(&place))
+    };
+    base.values
+        .places_in(&part.shape.text)
+        .into_iter()
+        .any(|place| !named(place))
 }
 
 /// For two figures of a series: which is higher, as (higher, lower). Growth rates are

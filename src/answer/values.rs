@@ -18,6 +18,8 @@ pub(crate) struct FactValues {
     pub day: bool,
     /// A place the lexicon lists ("Almaty", "Nur Zholy–Khorgos"): an answer to "where".
     pub place: bool,
+    /// The places (indices into the lexicon's list) its text names, in any language.
+    pub places: Vec<usize>,
     /// The first percentage and the first dollar amount of the English text ("grew by 35% to
     /// $24.2 billion"): what a comparison of growth, or of amounts, compares.
     pub percent: Option<f64>,
@@ -29,35 +31,107 @@ pub(crate) struct FactValues {
     pub words: [Vec<String>; 4],
 }
 
-/// Every fact's values, by intent and fact index.
+/// Every fact's values, by intent and fact index, and the places' names as they are looked
+/// for in normalised text.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Values(Vec<Vec<FactValues>>);
+pub(crate) struct Values {
+    facts: Vec<Vec<FactValues>>,
+    places: Places,
+}
 
 impl Values {
     pub fn new(knowledge: &Knowledge) -> Values {
-        let read = |fact: &Fact| read_fact(fact, knowledge);
-        Values(
-            knowledge
-                .intents
+        let places = Places::new(&knowledge.lexicon.places);
+        let read = |fact: &Fact| read_fact(fact, knowledge, &places);
+        let facts = knowledge
+            .intents
+            .iter()
+            .map(|intent| intent.facts.iter().map(read).collect())
+            .collect();
+        Values { facts, places }
+    }
+
+    pub fn of(&self, intent: usize, fact: usize) -> &FactValues {
+        &self.facts[intent][fact]
+    }
+
+    /// The places a text names, in any language.
+    pub fn places_in(&self, text: &str) -> Vec<usize> {
+        self.places.named_in(&normalize(text))
+    }
+}
+
+/// Every name of every place, normalised: a Chinese name is found anywhere in a text, other
+/// names as a run of whole words, the last of which may carry a case ending when it is long
+/// enough to keep its stem ("Астанада", "Шымкентте", "Пекине").
+#[derive(Debug, Clone, Default)]
+struct Places(Vec<Vec<Vec<String>>>);
+
+/// Names this long or longer are matched by all but their last letter.
+const STEM_FROM: usize = 5;
+
+impl Places {
+    fn new(places: &[Vec<String>]) -> Places {
+        let words = |name: &String| -> Vec<String> {
+            normalize(name)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        Places(
+            places
                 .iter()
-                .map(|intent| intent.facts.iter().map(read).collect())
+                .map(|names| names.iter().map(words).collect())
                 .collect(),
         )
     }
 
-    pub fn of(&self, intent: usize, fact: usize) -> &FactValues {
-        &self.0[intent][fact]
+    fn named_in(&self, normal: &str) -> Vec<usize> {
+        let words: Vec<&str> = normal.split(' ').collect();
+        (0..self.0.len())
+            .filter(|&p| self.0[p].iter().any(|name| found(name, normal, &words)))
+            .collect()
     }
+}
+
+/// Whether a place name (its normalised words) occurs in a normalised text.
+fn found(name: &[String], normal: &str, words: &[&str]) -> bool {
+    let Some((last, first)) = name.split_last() else {
+        return false;
+    };
+    if last.chars().any(crate::matching::is_han) {
+        return normal.contains(name.concat().as_str());
+    }
+    let stem: String = match last.chars().count() >= STEM_FROM && !last.is_ascii() {
+        true => last.chars().take(last.chars().count() - 1).collect(),
+        false => last.clone(),
+    };
+    let fits_last = |w: &str| {
+        if last.is_ascii() {
+            w == last
+        } else {
+            w.starts_with(&stem)
+        }
+    };
+    words.windows(name.len()).any(|run| {
+        run[..first.len()].iter().zip(first).all(|(w, n)| *w == n) && fits_last(run[first.len()])
+    })
 }
 
 pub(crate) fn slot(lang: Lang) -> usize {
     Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
 }
 
-fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
+fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues {
     let mut values = FactValues::default();
     for lang in Lang::ALL {
         let text = normalize(fact.text.text(lang));
+        for place in places.named_in(&text) {
+            if !values.places.contains(&place) {
+                values.places.push(place);
+            }
+        }
         values.numbers[slot(lang)] = numbers(&text, lang);
         values.months[slot(lang)] = months(&text);
         values.words[slot(lang)] = text.split(' ').map(str::to_owned).collect();
@@ -84,6 +158,7 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
         .lexicon
         .places
         .iter()
+        .filter_map(|names| names.first())
         .any(|p| raw.contains(p.as_str()));
     values
 }

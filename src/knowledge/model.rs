@@ -250,9 +250,10 @@ pub struct Lexicon {
     /// Words naming what the articles never cover: other countries and their leaders, prices,
     /// ages, the weather. A question using one is not answered from a neighbouring fact.
     pub outside: PerLang<Vec<String>>,
-    /// Places the facts name, as the English text writes them: a fact naming one can answer
-    /// "where". Checked against the facts when the base loads.
-    pub places: Vec<String>,
+    /// Places, each with its names in the four languages, the English first as the English
+    /// fact text writes it: a fact naming one can answer "where", and a claim naming one is
+    /// checked against the places its facts name.
+    pub places: Vec<Vec<String>>,
 }
 
 /// Every message the code sends, with the `{name}` values the code fills it with. One table:
