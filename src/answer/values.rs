@@ -103,16 +103,11 @@ fn found(name: &[String], normal: &str, words: &[&str]) -> bool {
     if last.chars().any(crate::matching::is_han) {
         return normal.contains(name.concat().as_str());
     }
-    let stem: String = match last.chars().count() >= STEM_FROM && !last.is_ascii() {
-        true => last.chars().take(last.chars().count() - 1).collect(),
-        false => last.clone(),
-    };
-    let fits_last = |w: &str| {
-        if last.is_ascii() {
-            w == last
-        } else {
-            w.starts_with(&stem)
-        }
+    let stemmed = last.chars().count() >= STEM_FROM && !last.is_ascii();
+    let stem: String = last.chars().take(last.chars().count() - 1).collect();
+    let fits_last = |w: &str| match stemmed {
+        true => w.starts_with(&stem),
+        false => w == last,
     };
     words.windows(name.len()).any(|run| {
         run[..first.len()].iter().zip(first).all(|(w, n)| *w == n) && fits_last(run[first.len()])
@@ -242,6 +237,29 @@ mod tests {
         assert_eq!(dollars("reached $41 billion."), Some(41.0));
         assert_eq!(percent("18.5% more"), Some(18.5));
         assert_eq!((percent("no figures"), dollars("none")), (None, None));
+    }
+
+    #[test]
+    fn finds_places_by_any_name_and_case_ending() {
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        let places = Places::new(&[
+            names(&["Astana", "Астана", "阿斯塔纳"]),
+            names(&["Nur Zholy", "Нұр Жолы", "努尔饶力"]),
+            names(&["Abai", "Абай", "阿拜"]),
+        ]);
+        let cases: [(&str, &[usize]); 7] = [
+            ("они встретились в Астане", &[0]),
+            ("Астанада кездесті", &[0]),
+            ("在阿斯塔纳会见", &[0]),
+            ("the nur zholy checkpoint", &[1]),
+            ("Нұр Жолы бекеті", &[1]),
+            // A short name keeps its whole word: "Абайская" is not "Абай" with an ending.
+            ("абайлаңыз", &[]),
+            ("astanas", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(places.named_in(&normalize(text)), expected, "{text}");
+        }
     }
 
     #[test]
