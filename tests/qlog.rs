@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::bot::{buttons, fresh_data_dir, start_bot_with, text, Running};
+use crate::bot::{
+    buttons, chinese, cyrillic, fresh_data_dir, kazakh, pinned_rows, start_bot_with, text,
+    Running,
+};
 use crate::fake_api::update;
 use crate::util::{knowledge_dir, run_with, stderr, stdout};
 
@@ -235,6 +238,10 @@ async fn a_data_dir_that_cannot_be_written_leaves_the_bot_answering_and_stats_de
         shown.contains("The question log is degraded") && shown.contains("cannot be read"),
         "{shown}"
     );
+    // /lang still pins, for as long as the bot runs.
+    assert!(chinese(text(&ask(&bot, USER, "/lang zh", 3).await)));
+    let answer = ask(&bot, USER, "When did the visa-free regime start?", 4).await;
+    assert!(chinese(text(&answer)), "{answer}");
     bot.stop().await;
 }
 
@@ -282,6 +289,10 @@ async fn a_locked_log_leaves_the_bot_answering_and_catches_up_when_released() {
     let shown = text(&stats);
     assert!(shown.contains("The question log is degraded"), "{shown}");
     assert!(shown.contains("locked"), "{shown}");
+    // A pin while the lock is held works at once, and is saved once the lock is released.
+    assert!(kazakh(text(&ask(&bot, USER + 1, "/lang kk", 1).await)));
+    let answer = ask(&bot, USER + 1, "When did the visa-free regime start?", 2).await;
+    assert!(cyrillic(text(&answer)), "{answer}");
 
     other.execute_batch("COMMIT").unwrap();
     drop(other);
@@ -290,6 +301,9 @@ async fn a_locked_log_leaves_the_bot_answering_and_catches_up_when_released() {
     let stats = ask(&bot, ADMIN, "/stats", 3).await;
     let shown = text(&stats);
     assert!(!shown.contains("degraded"), "{shown}");
-    assert!(shown.contains("24 hours: 3"), "{shown}");
+    assert!(shown.contains("24 hours: 4"), "{shown}");
     bot.stop().await;
+    let rows = pinned_rows(&data);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].1, "kk");
 }

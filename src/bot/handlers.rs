@@ -452,14 +452,8 @@ async fn set_language(bot: &TgBot, msg: &Message, state: &BotState, code: &str) 
         )
         .await;
     }
-    match state.set_chat_language(msg.chat.id.0, lang).await {
-        Ok(()) => info!(chat = msg.chat.id.0, %lang, "chat language pinned"),
-        Err(error) => warn!(
-            chat = msg.chat.id.0,
-            %lang,
-            "chat language pinned until the next restart: {error:#}"
-        ),
-    }
+    state.set_chat_language(msg.chat.id.0, lang);
+    info!(chat = msg.chat.id.0, %lang, "chat language pinned");
     send_html(bot, msg, said(&engine, "lang_set", lang, &[]), None).await
 }
 
