@@ -896,7 +896,10 @@ async fn a_corrupt_legacy_language_file_is_moved_aside() {
             .any(|n| n.starts_with("chat-languages.json.corrupt-")),
         "{names:?}"
     );
-    assert!(!names.contains(&"chat-languages.json".to_owned()), "{names:?}");
+    assert!(
+        !names.contains(&"chat-languages.json".to_owned()),
+        "{names:?}"
+    );
     let rows = pinned_rows(&data);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].1, "zh");

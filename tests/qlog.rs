@@ -9,8 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::bot::{
-    buttons, chinese, cyrillic, fresh_data_dir, kazakh, pinned_rows, start_bot_with, text,
-    Running,
+    buttons, chinese, cyrillic, fresh_data_dir, kazakh, pinned_rows, start_bot_with, text, Running,
 };
 use crate::fake_api::update;
 use crate::util::{knowledge_dir, run_with, stderr, stdout};
@@ -306,4 +305,129 @@ async fn a_locked_log_leaves_the_bot_answering_and_catches_up_when_released() {
     let rows = pinned_rows(&data);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].1, "kk");
+}
+
+/// What `/stats` and `/unanswered` say in one language: a line of the figures, the empty
+/// list, the list's header, its two buttons, and the line saying the log is degraded.
+struct Said {
+    lang: &'static str,
+    figures: &'static str,
+    none: &'static str,
+    header: &'static str,
+    second_page: &'static str,
+    next: &'static str,
+    previous: &'static str,
+    degraded: &'static str,
+}
+
+const SAID: [Said; 4] = [
+    Said {
+        lang: "en",
+        figures: "Questions in the last 24 hours: 11",
+        none: "No unanswered questions in the last 30 days.",
+        header: "Unanswered questions, last 30 days, most asked first (1–10 of 11):",
+        second_page: "(11–11 of 11)",
+        next: "Next ›",
+        previous: "‹ Previous",
+        degraded: "⚠ The question log is degraded:",
+    },
+    Said {
+        lang: "ru",
+        figures: "Вопросов за последние 24 часа: 11",
+        none: "За последние 30 дн. вопросов без ответа нет.",
+        header: "Вопросы без ответа за последние 30 дн., сначала самые частые (1–10 из 11):",
+        second_page: "(11–11 из 11)",
+        next: "Далее ›",
+        previous: "‹ Назад",
+        degraded: "⚠ Журнал вопросов работает со сбоями:",
+    },
+    Said {
+        lang: "kk",
+        figures: "Соңғы 24 сағаттағы сұрақтар: 11",
+        none: "Соңғы 30 күнде жауапсыз қалған сұрақ жоқ.",
+        header: "Соңғы 30 күндегі жауапсыз сұрақтар, ең жиі қойылғаны алдымен (1–10, барлығы 11):",
+        second_page: "(11–11, барлығы 11)",
+        next: "Келесі ›",
+        previous: "‹ Алдыңғы",
+        degraded: "⚠ Сұрақтар журналында ақау бар:",
+    },
+    Said {
+        lang: "zh",
+        figures: "过去24小时的提问：11",
+        none: "过去30天没有未回答的问题。",
+        header: "过去30天未回答的问题，按提问次数排列（第1–10条，共11条）：",
+        second_page: "（第11–11条，共11条）",
+        next: "下一页 ›",
+        previous: "‹ 上一页",
+        degraded: "⚠ 问题日志出现故障：",
+    },
+];
+
+/// The labels of a message's buttons.
+fn button_labels(message: &Value) -> Vec<String> {
+    message["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .map(|b| b["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Each language has an admin of its own: Telegram allows a chat 20 messages a minute, which
+/// one admin going through four languages would exceed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_and_unanswered_speak_the_chats_language() {
+    let data = fresh_data_dir();
+    let admins: Vec<i64> = (0..SAID.len() as i64).map(|n| ADMIN + 1 + n).collect();
+    let admin_ids: Vec<String> = std::iter::once(&ADMIN)
+        .chain(&admins)
+        .map(i64::to_string)
+        .collect();
+    let settings = [
+        ("RATE_LIMIT_PER_MINUTE", "0"),
+        ("ADMIN_IDS", &admin_ids.join(",")),
+    ];
+    let bot = start_bot_with(knowledge_dir(), data.clone(), &settings).await;
+    for (said, &admin) in SAID.iter().zip(&admins) {
+        ask(&bot, admin, &format!("/lang {}", said.lang), 1).await;
+        let empty = ask(&bot, admin, "/unanswered", 2).await;
+        assert_eq!(text(&empty), said.none, "{}", said.lang);
+        assert!(button_labels(&empty).is_empty());
+    }
+
+    for n in 0..11 {
+        ask(
+            &bot,
+            USER,
+            &format!("What is the GDP of country number {n}?"),
+            n + 1,
+        )
+        .await;
+    }
+    let stats = ask(&bot, ADMIN, "/stats", 1).await;
+    assert!(text(&stats).contains(SAID[0].figures), "{stats}");
+    // Another process holds the write lock: the next question cannot be logged.
+    let other = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    ask(&bot, USER, "What is the GDP of country number 11?", 12).await;
+
+    for (said, &admin) in SAID.iter().zip(&admins) {
+        let lang = said.lang;
+        let stats = ask(&bot, admin, "/stats", 3).await;
+        let shown = text(&stats);
+        assert!(shown.starts_with(said.degraded), "{lang}: {shown}");
+        assert!(shown.contains(said.figures), "{lang}: {shown}");
+        let page = ask(&bot, admin, "/unanswered", 4).await;
+        let shown = text(&page);
+        assert!(shown.starts_with(said.degraded), "{lang}: {shown}");
+        assert!(shown.contains(said.header), "{lang}: {shown}");
+        assert_eq!(button_labels(&page), [said.next], "{lang}");
+        bot.api.push(update::callback(admin, admin, "u:10"));
+        let second = bot.api.messages_to(admin, 5).await[4].clone();
+        assert!(text(&second).contains(said.second_page), "{lang}: {second}");
+        assert_eq!(button_labels(&second), [said.previous], "{lang}");
+    }
+    other.execute_batch("COMMIT").unwrap();
+    bot.stop().await;
 }

@@ -389,8 +389,12 @@ impl Writer {
             warn!("{problem}");
         }
         let stored = self.open().and_then(|log| {
-            log.pins()
-                .map_err(|e| format!("{}: cannot read the pinned languages: {e}", log.path().display()))
+            log.pins().map_err(|e| {
+                format!(
+                    "{}: cannot read the pinned languages: {e}",
+                    log.path().display()
+                )
+            })
         });
         let opened = match stored {
             Ok(stored) => {
@@ -410,7 +414,11 @@ impl Writer {
             .into_iter()
             .map(|(chat, lang)| (salt.hash("chat", chat), lang))
             .filter(|(chat, lang)| self.pins.set_if_missing(chat.clone(), *lang))
-            .map(|(chat, lang)| Change::Pinned { chat, lang, at: now })
+            .map(|(chat, lang)| Change::Pinned {
+                chat,
+                lang,
+                at: now,
+            })
             .collect();
         let legacy_there = self.settings.data_dir.join(settings::LEGACY_FILE).is_file();
         if !opened || !legacy_there {
@@ -453,11 +461,15 @@ impl Writer {
                 log.limit_size(bytes)
                     .map_err(|e| format!("{}: cannot cap its size: {e}", log.path().display()))?;
             }
-            let again = self.pins.all().into_iter().map(|(chat, lang)| Change::Pinned {
-                chat,
-                lang,
-                at: questions::now(),
-            });
+            let again = self
+                .pins
+                .all()
+                .into_iter()
+                .map(|(chat, lang)| Change::Pinned {
+                    chat,
+                    lang,
+                    at: questions::now(),
+                });
             self.pending.splice(0..0, again);
             self.log = Some(log);
         }

@@ -9,6 +9,7 @@
 //! queues questions for the question log and keeps the `settings` of each chat (its pinned
 //! language) in the same file. `run` starts it all and stops it cleanly.
 
+mod admin;
 mod commands;
 mod handlers;
 mod journal;

@@ -153,7 +153,10 @@ mod tests {
         pins.set("a".into(), Lang::Kk);
         assert!(!pins.set_if_missing("a".into(), Lang::Ru));
         assert!(pins.set_if_missing("b".into(), Lang::Ru));
-        assert_eq!((pins.get("a"), pins.get("b")), (Some(Lang::Kk), Some(Lang::Ru)));
+        assert_eq!(
+            (pins.get("a"), pins.get("b")),
+            (Some(Lang::Kk), Some(Lang::Ru))
+        );
         assert_eq!(pins.get("c"), None);
     }
 }

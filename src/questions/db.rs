@@ -219,14 +219,16 @@ impl QuestionLog {
     /// Caps the file at about `bytes`: a write that would grow it further fails with
     /// SQLITE_FULL, as on a full disk. A cap below the file's size holds it at that size.
     pub fn limit_size(&self, bytes: u64) -> rusqlite::Result<()> {
-        let page: i64 = self.conn.query_row("PRAGMA page_size", [], |row| row.get(0))?;
+        let page: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))?;
         let pages = (bytes / page.max(1) as u64).max(1);
         // The new limit is a row to read, not a statement to execute.
-        let _: i64 = self.conn.query_row(
-            &format!("PRAGMA max_page_count = {pages}"),
-            [],
-            |row| row.get(0),
-        )?;
+        let _: i64 =
+            self.conn
+                .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                    row.get(0)
+                })?;
         Ok(())
     }
 

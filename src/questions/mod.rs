@@ -120,7 +120,11 @@ pub enum Change {
         intent: String,
     },
     /// The chat whose salted hash is `chat` pinned its language at `at` (seconds since 1970).
-    Pinned { chat: String, lang: Lang, at: i64 },
+    Pinned {
+        chat: String,
+        lang: Lang,
+        at: i64,
+    },
 }
 
 /// The reply's kind as the log names it. "partial" is an answer to a message of several

@@ -195,10 +195,7 @@ fn pins_are_kept_by_chat_hash_replaced_by_a_new_one_and_outlive_retention() {
     ])
     .expect("written");
     log.conn()
-        .execute(
-            "INSERT INTO chat_settings VALUES ('cccc', 'fr', 0)",
-            [],
-        )
+        .execute("INSERT INTO chat_settings VALUES ('cccc', 'fr', 0)", [])
         .unwrap();
     log.prune(NOW).expect("pruned");
     drop(log);
@@ -246,7 +243,15 @@ fn a_capped_log_fails_writes_with_sqlite_full_and_stays_readable() {
         .unwrap();
     log.limit_size(1).expect("capped");
     let batch: Vec<Change> = (0..200)
-        .map(|n| entry(&format!("question {n} {}", "x".repeat(250)), "unknown", None, 0, ChatType::Private))
+        .map(|n| {
+            entry(
+                &format!("question {n} {}", "x".repeat(250)),
+                "unknown",
+                None,
+                0,
+                ChatType::Private,
+            )
+        })
         .collect();
     let error = log.write(&batch).expect_err("the file cannot grow");
     assert_eq!(
@@ -255,5 +260,9 @@ fn a_capped_log_fails_writes_with_sqlite_full_and_stays_readable() {
         "{error}"
     );
     assert!(!is_corrupt(&error), "a full disk is not a corrupt file");
-    assert_eq!(log.stats(NOW, 1).unwrap().questions, 1, "the batch left nothing");
+    assert_eq!(
+        log.stats(NOW, 1).unwrap().questions,
+        1,
+        "the batch left nothing"
+    );
 }
