@@ -1,7 +1,8 @@
 //! The question log through the bot against the fake Bot API: what admins see with `/stats`
 //! and `/unanswered`, that others are refused, that the log survives a restart and is read by
 //! `kzcn-bot report`, and that no fault of the database (a directory that cannot be written, a
-//! corrupt file, a lock held by another process) stops the bot answering.
+//! corrupt file, a lock held by another process, a full disk) stops the bot answering, and
+//! that `/stats` and `/unanswered` speak the chat's language.
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,7 +12,8 @@ use serde_json::Value;
 use crate::bot::{
     buttons, chinese, cyrillic, fresh_data_dir, kazakh, pinned_rows, start_bot_with, text, Running,
 };
-use crate::fake_api::update;
+use crate::fake_api::{update, FakeApi};
+use crate::serve::Server;
 use crate::util::{knowledge_dir, run_with, stderr, stdout};
 
 const USER: i64 = 1001;
@@ -430,4 +432,122 @@ async fn stats_and_unanswered_speak_the_chats_language() {
     }
     other.execute_batch("COMMIT").unwrap();
     bot.stop().await;
+}
+
+/// Fills a new log in `data` with unanswered questions until its file holds more than
+/// `bytes`. Their texts are short and inserted in order, so that every page is packed to
+/// within a few bytes: any new question needs a new page.
+fn fill_log(data: &Path, bytes: i64) {
+    drop(kzcn_bot::questions::QuestionLog::open(data).expect("a new log"));
+    let mut db = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    let now = kzcn_bot::questions::now();
+    let size = |db: &rusqlite::Connection| -> i64 {
+        db.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap()
+    };
+    let mut n = 0;
+    while size(&db) <= bytes {
+        let tx = db.transaction().unwrap();
+        for _ in 0..2000 {
+            n += 1;
+            tx.execute(
+                "INSERT INTO questions (id, at, chat_type, lang, kind, confidence, text,
+                     user_hash, chat_hash)
+                 VALUES (?1, ?2, 'private', 'en', 'unknown', 0.1, ?3, 'u', 'c')",
+                rusqlite::params![n, now, format!("z{n:07}")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+}
+
+/// A disk that fills up: the log is capped at 1 MiB (`QUESTION_LOG_MAX_MB`, SQLite's
+/// `max_page_count`) and already holds more, so every write fails with SQLITE_FULL ("database
+/// or disk is full") through the writer's own code. The bot runs as a real process, so its
+/// log can be read: the problem is said once (at most once a minute), the bot answers every
+/// question, `/lang` still pins, `/stats` says the log is degraded, and SIGTERM still stops it
+/// cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_leaves_the_bot_answering_says_so_once_and_stats_degraded() {
+    let data = fresh_data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    fill_log(&data, 1024 * 1024);
+    let before = fill_count(&data);
+    let api = FakeApi::start().await;
+    let data_text = data.display().to_string();
+    let admin = ADMIN.to_string();
+    let settings = [
+        ("DATA_DIR", data_text.as_str()),
+        ("ADMIN_IDS", admin.as_str()),
+        ("QUESTION_LOG_MAX_MB", "1"),
+        ("RUST_LOG", "info"),
+    ];
+    let mut server = Server::start(&api, &settings, "full-disk");
+    let questions = 5;
+    for n in 0..questions {
+        still_answers_in(&api, USER + n, 1).await;
+    }
+    api.push(update::private_text(USER, "/lang ru"));
+    assert!(cyrillic(text(&api.messages_to(USER, 2).await[1])));
+    api.push(update::private_text(
+        USER,
+        "When did the visa-free regime start?",
+    ));
+    let answer = api.messages_to(USER, 3).await[2].clone();
+    assert!(cyrillic(text(&answer)), "the pin holds in memory: {answer}");
+
+    api.push(update::private_text(ADMIN, "/stats"));
+    let stats = api.messages_to(ADMIN, 1).await[0].clone();
+    let shown = text(&stats);
+    assert!(
+        shown.contains("The question log is degraded")
+            && shown.contains("database or disk is full"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("Questions in the last 24 hours: {before}")),
+        "what was written before stays readable: {shown}"
+    );
+
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(15)).await;
+    let log = server.log_text();
+    assert_eq!(code, Some(0), "{log}");
+    let said: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("question log degraded"))
+        .collect();
+    assert_eq!(said.len(), 1, "said once, however often it failed:\n{log}");
+    assert!(said[0].contains("database or disk is full"), "{}", said[0]);
+    assert_eq!(
+        fill_count(&data),
+        before,
+        "nothing was written past the cap"
+    );
+}
+
+/// The questions in the log in `data`.
+fn fill_count(data: &Path) -> i64 {
+    let db = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    db.query_row("SELECT COUNT(*) FROM questions", [], |row| row.get(0))
+        .unwrap()
+}
+
+/// `still_answers` against an API the bot runs on as a process.
+async fn still_answers_in(api: &FakeApi, user: i64, n: usize) {
+    api.push(update::private_text(
+        user,
+        "When did the visa-free regime start?",
+    ));
+    let reply = api.messages_to(user, n).await[n - 1].clone();
+    assert!(
+        text(&reply).contains("2023"),
+        "the bot still answers: {reply}"
+    );
 }
