@@ -505,3 +505,47 @@ impl Writer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log file that turns out corrupt is moved aside, and the new one is given every pin
+    /// held in memory before what was pending.
+    #[test]
+    fn a_log_started_anew_is_given_the_pins_held_in_memory() {
+        let dir = std::env::temp_dir().join(format!("kzcn-journal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(questions::DB_FILE), b"not a database ".repeat(300)).unwrap();
+        let pins = Arc::new(Pins::default());
+        pins.set("aaaa".into(), Lang::Ru);
+        pins.set("bbbb".into(), Lang::Zh);
+        let settings = LogSettings {
+            data_dir: dir.clone(),
+            retention_days: 90,
+            max_bytes: None,
+        };
+        let mut writer = Writer::new(settings, Arc::new(Health::default()), pins);
+        writer.pending.push(Change::Pinned {
+            chat: "bbbb".into(),
+            lang: Lang::Kk,
+            at: questions::now(),
+        });
+        writer.write().expect("a new log takes the writes");
+        let log = QuestionLog::open_existing(&dir).expect("the new log");
+        assert_eq!(
+            log.pins().unwrap(),
+            [("aaaa".to_owned(), Lang::Ru), ("bbbb".to_owned(), Lang::Kk)],
+            "the pins in memory, then the newer pending one"
+        );
+        let aside = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().contains(".corrupt-")
+            })
+            .count();
+        assert_eq!(aside, 1);
+    }
+}
