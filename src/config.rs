@@ -219,6 +219,10 @@ pub struct ServeConfig {
     pub rate_limit: Option<RateLimit>,
     /// Days a logged question is kept (`DATA_RETENTION_DAYS`).
     pub retention_days: u32,
+    /// The most the question log's file may grow to, in MiB (`QUESTION_LOG_MAX_MB`); `None`
+    /// when not set: only the disk limits it. At the cap the log stops taking questions, as on
+    /// a full disk, until retention frees room.
+    pub log_max_mb: Option<u32>,
 }
 
 /// A setting that is missing or malformed, named so the fix is obvious.
@@ -390,6 +394,9 @@ impl ServeConfig {
                 DEFAULT_RETENTION_DAYS,
                 1,
             )?,
+            log_max_mb: non_empty(var("QUESTION_LOG_MAX_MB"))
+                .map(|value| parse_number("QUESTION_LOG_MAX_MB", Some(value), 0, 1))
+                .transpose()?,
         })
     }
 }
@@ -426,10 +433,12 @@ mod tests {
                 ("RATE_LIMIT_PER_MINUTE", "6"),
                 ("RATE_LIMIT_BURST", "2"),
                 ("DATA_RETENTION_DAYS", "30"),
+                ("QUESTION_LOG_MAX_MB", "512"),
             ]),
         )
         .expect("valid");
         assert_eq!(config.retention_days, 30);
+        assert_eq!(config.log_max_mb, Some(512));
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -475,6 +484,7 @@ mod tests {
         assert_eq!(config.knowledge_dir, PathBuf::from("kb"));
         assert_eq!(config.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
         assert_eq!(config.retention_days, DEFAULT_RETENTION_DAYS);
+        assert_eq!(config.log_max_mb, None, "no cap but the disk");
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -530,11 +540,19 @@ mod tests {
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 10] = [
+        let cases: [(&[(&str, &str)], ConfigError); 11] = [
             (
                 &[TOKEN, ("DATA_RETENTION_DAYS", "0")],
                 ConfigError::BadNumber {
                     name: "DATA_RETENTION_DAYS",
+                    value: "0".into(),
+                    min: 1,
+                },
+            ),
+            (
+                &[TOKEN, ("QUESTION_LOG_MAX_MB", "0")],
+                ConfigError::BadNumber {
+                    name: "QUESTION_LOG_MAX_MB",
                     value: "0".into(),
                     min: 1,
                 },

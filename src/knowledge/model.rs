@@ -314,6 +314,22 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("cmd_stats", &[]),
     ("cmd_unanswered", &[]),
     ("admin_only", &[]),
+    ("stats_day", &["count"]),
+    ("stats_week", &["count"]),
+    ("stats_window", &["days", "count"]),
+    ("stats_answer_rate", &["percent", "answered"]),
+    ("stats_suggestions", &["picked", "offered"]),
+    ("stats_intents", &["list"]),
+    ("stats_languages", &["list"]),
+    ("stats_chat_types", &["list"]),
+    ("stats_none", &[]),
+    ("log_degraded", &["problem"]),
+    ("log_unreadable", &["problem"]),
+    ("unanswered_none", &["days"]),
+    ("unanswered_header", &["days", "first", "last", "total"]),
+    ("unanswered_candidate", &["intent"]),
+    ("page_previous", &[]),
+    ("page_next", &[]),
 ];
 
 /// The bot's own commands. A topic's command may not take one of these names; a test holds
