@@ -358,6 +358,16 @@ fn what_the_facts_do_not_state_is_said_plainly() {
             NotStated,
         ),
         ("Сколько человек работает в мастерской Лубань?", NotStated),
+        // A sum of money is answered only by a fact that states one, not by a rank.
+        (
+            "how many dollars has China invested in Kazakhstan in total?",
+            NotStated,
+        ),
+        ("中国对哈萨克斯坦的投资一共有多少亿美元？", NotStated),
+        (
+            "Қытай Қазақстанға барлығы қанша доллар инвестиция салған?",
+            NotStated,
+        ),
         // Where: a fact that names no place does not say where.
         ("In which city is the Luban Workshop?", NotStated),
         ("鲁班工坊开在哈萨克斯坦哪个城市？", NotStated),

@@ -732,10 +732,18 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     };
     let head: String = word.chars().take(COUNTED_PREFIX).collect();
     let any_unit = |list: &[&str]| list.iter().any(|unit| unit.starts_with(&head));
-    if head.chars().count() < 3 || any_unit(SYMBOL_UNITS) || any_unit(ANYTHING) {
+    let values = base.values.of(intent, fact);
+    // A sum of money or a percentage is answered only by a fact that states one: "how many
+    // dollars has China invested" is not answered by "one of the five biggest investors".
+    if any_unit(DOLLAR_UNITS) {
+        return values.dollars.is_some();
+    }
+    if any_unit(PERCENT_UNITS) {
+        return values.percent.is_some();
+    }
+    if head.chars().count() < 3 || any_unit(ANYTHING) {
         return true;
     }
-    let values = base.values.of(intent, fact);
     let by_letters = [shape.lang, Lang::En].iter().any(|&lang| {
         values.words[slot(lang)]
             .iter()
@@ -752,16 +760,10 @@ const ANYTHING: &[&str] = &["people", "persons", "человек", "людей",
 /// How many first letters of a counted word are compared.
 const COUNTED_PREFIX: usize = 4;
 
-/// Counted words that facts write as a symbol or leave implied ("35%", "$41 billion").
-const SYMBOL_UNITS: &[&str] = &[
-    "percent",
-    "dollars",
-    "usd",
-    "процентов",
-    "долларов",
-    "пайыз",
-    "доллар",
-];
+/// Counted words that facts write as a symbol ("$41 billion", "35%"): the first letters of
+/// each are compared, as for any counted word.
+const DOLLAR_UNITS: &[&str] = &["dollars", "usd", "долларов", "доллар"];
+const PERCENT_UNITS: &[&str] = &["percent", "процентов", "пайыз"];
 
 /// Whether the facts bear out a claim: every figure and month it states is in them. A year the facts'
 /// period covers counts as stated.

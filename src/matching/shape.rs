@@ -842,7 +842,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     };
     let exact_day = asks == Asks::When && day_words;
     let counted = (asks == Asks::HowMany)
-        .then(|| counted(&normal, markers))
+        .then(|| counted(&normal, markers).or_else(|| counted_unit(&normal)))
         .flatten();
     Part {
         text: text.to_owned(),
@@ -879,6 +879,25 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
         }
     }
     None
+}
+
+/// What a "how many" question counts where no counted word follows its marker but it names a
+/// sum of money or a percentage: Kazakh puts the marker anywhere ("жалпы көлемі қанша
+/// доллар"), and Chinese runs words together ("多少亿美元", "百分之几").
+fn counted_unit(normal: &str) -> Option<String> {
+    let word_starts = |stems: &[&str]| {
+        normal
+            .split(' ')
+            .any(|w| stems.iter().any(|stem| w.starts_with(stem)))
+    };
+    if normal.contains("美元") || word_starts(&["dollar", "доллар", "usd"]) {
+        Some("dollars".to_owned())
+    } else if normal.contains("百分之") || word_starts(&["percent", "процент", "пайыз"])
+    {
+        Some("percent".to_owned())
+    } else {
+        None
+    }
 }
 
 /// The two countries every question is about, and the word joining them: never what a
