@@ -74,6 +74,15 @@ fn run(cases: &[(&str, Expect)]) {
 fn details_inside_a_fact_are_answered_from_its_text() {
     use Expect::*;
     run(&[
+        // Who reported a meeting is part of the fact, as the article gives it.
+        (
+            "who put out the news about tokayev receiving ding xuexiang?",
+            Says(&["Akorda press service"]),
+        ),
+        (
+            "Кто сообщил о переговорах Смаилова и Ли Цяна?",
+            Says(&["пресс-служба премьер-министра"]),
+        ),
         // A question worded unlike any phrasing, that points at one topic only, is answered
         // rather than met with a "did you mean" of one entry.
         (
