@@ -3,7 +3,10 @@
 //! thread, so no answer ever waits for the disk. When the file cannot be written (locked,
 //! corrupt, read-only, the disk full) the bot answers on, the problem is logged at most once a
 //! minute, `/stats` says the log is degraded, and the writer keeps trying with what it still
-//! holds; a corrupt file is moved aside and a new one started.
+//! holds; a corrupt file is moved aside and a new one started. Before each batch the writer
+//! checks that the file's path still names the file it has open: a file deleted under the
+//! running bot is started anew, and one replaced is reopened (or moved aside, when it is not
+//! a database), each said in one log line.
 //!
 //! The same file keeps the languages chats pinned with /lang. They are read into memory once
 //! at start (with those of a legacy `chat-languages.json`, imported once) and each new pin is
@@ -21,7 +24,7 @@ use tracing::{error, info, warn};
 use super::settings::{self, Pins};
 use crate::answer::Answer;
 use crate::knowledge::Lang;
-use crate::questions::{self, Change, ChatType, Entry, Followed, QuestionLog, Salt};
+use crate::questions::{self, Change, ChatType, Entry, Followed, OnDisk, QuestionLog, Salt};
 
 /// Changes waiting for the writer; past this the newest are dropped (and the log degraded),
 /// so a stuck disk cannot make the bot's memory grow.
@@ -315,7 +318,9 @@ impl Writer {
                 }
             }
             self.settle_drafts(!flushes.is_empty());
-            if !self.pending.is_empty() || self.prune_due() {
+            // A flush writes even with nothing pending: it checks the file, so that `/stats`
+            // reads the file the writer writes, and says degraded when it cannot.
+            if !self.pending.is_empty() || self.prune_due() || !flushes.is_empty() {
                 self = self.write_on_blocking_thread().await;
             }
             for done in flushes {
@@ -388,7 +393,7 @@ impl Writer {
         if let Some(problem) = problem {
             warn!("{problem}");
         }
-        let stored = self.open().and_then(|log| {
+        let stored = self.open(None).and_then(|log| {
             log.pins().map_err(|e| {
                 format!(
                     "{}: cannot read the pinned languages: {e}",
@@ -448,15 +453,48 @@ impl Writer {
         }
     }
 
+    /// Closes the log when its path no longer names the file it has open, so that `open`
+    /// starts a new one there or opens the one put in its place; returns what it found.
+    fn let_go_if_replaced(&mut self) -> Option<OnDisk> {
+        let found = self.log.as_ref()?.on_disk();
+        if found == OnDisk::Same {
+            return None;
+        }
+        self.log.take().map(QuestionLog::abandon);
+        Some(found)
+    }
+
     /// The open log, opening it if need be (a corrupt file moved aside first). A log opened
     /// anew is given every pin held in memory, ahead of what is pending: it may be a new file.
-    fn open(&mut self) -> Result<&mut QuestionLog, String> {
+    /// `replaced` says what became of the file the log had open before, for the one log line.
+    fn open(&mut self, replaced: Option<OnDisk>) -> Result<&mut QuestionLog, String> {
         if self.log.is_none() {
             let (opened, moved) = QuestionLog::open_or_recover(&self.settings.data_dir);
-            if let Some(moved) = moved {
-                error!("{moved}");
+            let path = self.settings.data_dir.join(questions::DB_FILE);
+            let what = replaced.map(|found| match found {
+                OnDisk::Gone => format!("{} was deleted while the bot ran", path.display()),
+                _ => format!(
+                    "{} was replaced by another file while the bot ran",
+                    path.display()
+                ),
+            });
+            match (&what, moved, &opened) {
+                (None, Some(moved), _) => error!("{moved}"),
+                (Some(what), Some(moved), _) => error!("the question log {what}; {moved}"),
+                (Some(what), None, Ok(_)) if replaced == Some(OnDisk::Gone) => {
+                    warn!("the question log {what}: a new log is started there")
+                }
+                (Some(what), None, Ok(_)) => {
+                    warn!(
+                        "the question log {what}: that file is a question log, written from now on"
+                    )
+                }
+                _ => {}
             }
-            let log = opened.map_err(|e| e.to_string())?;
+            let log = opened.map_err(|e| match &what {
+                Some(what) => format!("{what}, and cannot be opened again: {e}"),
+                None => e.to_string(),
+            })?;
             if let Some(bytes) = self.settings.max_bytes {
                 log.limit_size(bytes)
                     .map_err(|e| format!("{}: cannot cap its size: {e}", log.path().display()))?;
@@ -480,7 +518,8 @@ impl Writer {
     fn write(&mut self) -> Result<(), String> {
         let prune_due = self.prune_due();
         let retention_days = self.settings.retention_days;
-        self.open()?;
+        let replaced = self.let_go_if_replaced();
+        self.open(replaced)?;
         let log = self.log.as_mut().expect("opened");
         if !self.pending.is_empty() {
             match log.write(&self.pending) {
@@ -547,5 +586,100 @@ mod tests {
             })
             .count();
         assert_eq!(aside, 1);
+    }
+
+    /// Removes the log's file in `dir` with its WAL and shared memory, as someone cleaning up
+    /// by hand would.
+    fn delete_log(dir: &Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("{}{suffix}", questions::DB_FILE)));
+        }
+    }
+
+    /// Puts `file` in the log's place in `dir`, as a restore from a backup would.
+    fn replace_log(dir: &Path, file: &Path) {
+        delete_log(dir);
+        std::fs::rename(file, dir.join(questions::DB_FILE)).unwrap();
+    }
+
+    fn pin(chat: &str, lang: Lang) -> Change {
+        Change::Pinned {
+            chat: chat.into(),
+            lang,
+            at: questions::now(),
+        }
+    }
+
+    /// Regression: a log file deleted or replaced while the bot ran went on being written, to
+    /// a file no one would read again. The writer now sees it before the next batch: a deleted
+    /// file is started anew, a garbage one moved aside and started anew, another question log
+    /// written from then on; each is given the pins held in memory.
+    #[test]
+    fn a_log_deleted_or_replaced_under_the_writer_is_followed_to_the_file_in_its_place() {
+        type Fault = fn(&Path, &Path);
+        let cases: [(&str, Fault, &[&str], usize); 3] = [
+            ("deleted", |dir, _| delete_log(dir), &["aaaa", "dddd"], 0),
+            (
+                "replaced by garbage",
+                |dir, spare| {
+                    let garbage = spare.join("garbage");
+                    std::fs::write(&garbage, b"not a database ".repeat(300)).unwrap();
+                    replace_log(dir, &garbage);
+                },
+                &["aaaa", "dddd"],
+                1,
+            ),
+            (
+                "replaced by another question log",
+                |dir, spare| {
+                    let mut other = QuestionLog::open(spare).unwrap();
+                    other.write(&[pin("cccc", Lang::Zh)]).unwrap();
+                    drop(other);
+                    replace_log(dir, &spare.join(questions::DB_FILE));
+                },
+                &["aaaa", "cccc", "dddd"],
+                0,
+            ),
+        ];
+        for (n, (name, fault, chats, moved_aside)) in cases.into_iter().enumerate() {
+            let root = std::env::temp_dir()
+                .join(format!("kzcn-journal-replaced-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            let (dir, spare) = (root.join("data"), root.join("spare"));
+            std::fs::create_dir_all(&spare).unwrap();
+            let pins = Arc::new(Pins::default());
+            pins.set("aaaa".into(), Lang::Ru);
+            let settings = LogSettings {
+                data_dir: dir.clone(),
+                retention_days: 90,
+                max_bytes: None,
+            };
+            let mut writer = Writer::new(settings, Arc::new(Health::default()), pins);
+            writer.pending.push(pin("bbbb", Lang::Kk));
+            writer.write().expect("the first log takes the writes");
+            assert_eq!(writer.log.as_ref().unwrap().on_disk(), OnDisk::Same);
+
+            fault(&dir, &spare);
+            writer.pending.push(pin("dddd", Lang::Ru));
+            writer.write().expect(name);
+            let log = QuestionLog::open_existing(&dir).expect(name);
+            let found: Vec<String> = log.pins().unwrap().into_iter().map(|p| p.0).collect();
+            assert_eq!(found, chats, "{name}");
+            assert_eq!(log.quick_check().unwrap(), "ok", "{name}");
+            let aside = std::fs::read_dir(&dir)
+                .unwrap()
+                .filter(|e| {
+                    let name = e.as_ref().unwrap().file_name();
+                    name.to_string_lossy().contains(".corrupt-")
+                })
+                .count();
+            assert_eq!(aside, moved_aside, "{name}");
+            assert_eq!(
+                writer.log.as_ref().unwrap().on_disk(),
+                OnDisk::Same,
+                "{name}"
+            );
+            let _ = std::fs::remove_dir_all(&root);
+        }
     }
 }

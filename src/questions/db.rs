@@ -1,9 +1,11 @@
 //! The log's SQLite file: opening it (WAL mode, migrations up to the current schema), moving a
-//! corrupt one aside, writing batches of changes, and deleting rows past their retention.
+//! corrupt one aside, telling whether its path still names the file opened, writing batches of
+//! changes, and deleting rows past their retention.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 
 use super::{Change, Entry};
@@ -84,10 +86,40 @@ pub fn is_corrupt(error: &rusqlite::Error) -> bool {
     )
 }
 
+/// What the log's path names now, against the file the log opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDisk {
+    /// The file opened (and always so where the system gives files no identity to compare).
+    Same,
+    /// Nothing: the file was deleted.
+    Gone,
+    /// Another file: the one opened was replaced, or renamed and another put in its place.
+    Other,
+}
+
+/// A file's device and inode: what stays the same however the file is named.
+type FileId = (u64, u64);
+
+/// The id of the file at `path`.
+#[cfg(unix)]
+fn file_id(path: &Path) -> std::io::Result<Option<FileId>> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path)?;
+    Ok(Some((meta.dev(), meta.ino())))
+}
+
+/// Elsewhere files have no id here: the check is skipped.
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> std::io::Result<Option<FileId>> {
+    Ok(None)
+}
+
 /// An open question log.
 pub struct QuestionLog {
     conn: Connection,
     path: PathBuf,
+    /// The file opened, to tell when its path names another (`on_disk`).
+    file: Option<FileId>,
 }
 
 impl QuestionLog {
@@ -147,7 +179,10 @@ impl QuestionLog {
             .map_err(sqlite)?;
         conn.execute_batch("PRAGMA synchronous = NORMAL")
             .map_err(sqlite)?;
-        let mut log = QuestionLog { conn, path };
+        // Taken once SQLite has read the file, so that it is the file SQLite has open. A path
+        // that cannot be looked at now gets no check later: the writes say what is wrong.
+        let file = file_id(&path).ok().flatten();
+        let mut log = QuestionLog { conn, path, file };
         log.migrate()?;
         Ok(log)
     }
@@ -182,6 +217,32 @@ impl QuestionLog {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What the log's path names now: one `stat`. SQLite goes on writing to a file that was
+    /// deleted or replaced, where no one will read it again, so the writer asks before each
+    /// batch. A path that cannot be looked at (a directory made unreadable) counts as the same
+    /// file: the write then says what is wrong.
+    pub fn on_disk(&self) -> OnDisk {
+        let Some(opened) = self.file else {
+            return OnDisk::Same;
+        };
+        match file_id(&self.path) {
+            Ok(now) if now == Some(opened) => OnDisk::Same,
+            Ok(_) => OnDisk::Other,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => OnDisk::Gone,
+            Err(_) => OnDisk::Same,
+        }
+    }
+
+    /// Closes a log whose path now names another file, or none. The usual close checkpoints
+    /// and then deletes the WAL and shared-memory files by their names, which may by now be
+    /// those of the file in its place; without the checkpoint SQLite leaves them alone.
+    pub fn abandon(self) {
+        // Should the setting fail, the close still happens, as it would have anyway.
+        let _ = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
     }
 
     pub(crate) fn conn(&self) -> &Connection {

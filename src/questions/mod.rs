@@ -24,7 +24,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::answer::{Answer, Kind};
 use crate::knowledge::Lang;
 
-pub use db::{is_corrupt, move_aside, LogError, QuestionLog, DB_FILE};
+pub use db::{is_corrupt, move_aside, LogError, OnDisk, QuestionLog, DB_FILE};
 pub use privacy::{Salt, SALT_FILE};
 pub use report::{render_missed, Format, Missed, Stats, DEFAULT_SINCE_DAYS};
 
