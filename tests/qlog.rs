@@ -1,8 +1,9 @@
 //! The question log through the bot against the fake Bot API: what admins see with `/stats`
 //! and `/unanswered`, that others are refused, that the log survives a restart and is read by
 //! `kzcn-bot report`, and that no fault of the database (a directory that cannot be written, a
-//! corrupt file, a lock held by another process, a full disk) stops the bot answering, and
-//! that `/stats` and `/unanswered` speak the chat's language.
+//! corrupt file, a lock held by another process, a full disk, the file deleted or replaced
+//! under the running bot) stops the bot answering, and that `/stats` and `/unanswered` speak
+//! the chat's language.
 
 use std::path::Path;
 use std::time::Duration;
@@ -549,5 +550,128 @@ async fn still_answers_in(api: &FakeApi, user: i64, n: usize) {
     assert!(
         text(&reply).contains("2023"),
         "the bot still answers: {reply}"
+    );
+}
+
+/// What is done to the log's file under the running bot, in `data`.
+type FileFault = fn(&Path);
+
+/// The log's file in `data`, its WAL and its shared memory removed, as by hand.
+fn delete_log_files(data: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.join(format!("questions.sqlite3{suffix}")));
+    }
+}
+
+/// What `replace_with_garbage` puts in the log's place.
+const GARBAGE: &[u8] = b"this is not a database, only bytes put in its place ";
+
+fn replace_with_garbage(data: &Path) {
+    let garbage = data.join("restored-from-elsewhere");
+    std::fs::write(&garbage, GARBAGE.repeat(300)).unwrap();
+    delete_log_files(data);
+    std::fs::rename(&garbage, data.join("questions.sqlite3")).unwrap();
+}
+
+/// The bot runs as a process; a question is logged and a language pinned; `fault` is done to
+/// the file; two more questions are asked. Returns the bot's log and the last `/stats`, after
+/// checking that every question was answered and that the new file holds the two questions
+/// and the pin held in memory.
+async fn a_fault_to_the_file_under_the_running_bot(
+    fault: FileFault,
+    name: &str,
+) -> (String, String) {
+    let data = fresh_data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    let api = FakeApi::start().await;
+    let data_text = data.display().to_string();
+    let admin = ADMIN.to_string();
+    let settings = [
+        ("DATA_DIR", data_text.as_str()),
+        ("ADMIN_IDS", admin.as_str()),
+        ("RUST_LOG", "info"),
+    ];
+    let mut server = Server::start(&api, &settings, name);
+    still_answers_in(&api, USER, 1).await;
+    api.push(update::private_text(USER + 1, "/lang ru"));
+    assert!(cyrillic(text(&api.messages_to(USER + 1, 1).await[0])));
+    api.push(update::private_text(ADMIN, "/stats"));
+    let stats = api.messages_to(ADMIN, 1).await[0].clone();
+    assert!(text(&stats).contains("24 hours: 1"), "{stats}");
+
+    fault(&data);
+    still_answers_in(&api, USER + 2, 1).await;
+    still_answers_in(&api, USER + 3, 1).await;
+    api.push(update::private_text(ADMIN, "/stats"));
+    let stats = text(&api.messages_to(ADMIN, 2).await[1]).to_owned();
+
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(15)).await;
+    let log = server.log_text();
+    assert_eq!(code, Some(0), "{log}");
+    assert_eq!(fill_count(&data), 2, "the questions asked since: {log}");
+    let rows = pinned_rows(&data);
+    assert_eq!(
+        rows.len(),
+        1,
+        "the pin held in memory is written again: {rows:?}"
+    );
+    assert_eq!(rows[0].1, "ru");
+    let log_file = kzcn_bot::questions::QuestionLog::open_existing(&data).unwrap();
+    assert_eq!(log_file.quick_check().unwrap(), "ok");
+    (log, stats)
+}
+
+/// The lines of `log` that contain `words`.
+fn lines_with<'a>(log: &'a str, words: &str) -> Vec<&'a str> {
+    log.lines().filter(|l| l.contains(words)).collect()
+}
+
+/// Regression: a log file replaced under the running bot was not seen; the writer went on
+/// writing to the old, unlinked file, and `/stats` said only "file is not a database".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_replaced_by_garbage_under_the_running_bot_is_moved_aside_and_started_anew() {
+    let (log, stats) =
+        a_fault_to_the_file_under_the_running_bot(replace_with_garbage, "replaced").await;
+    assert!(
+        stats.contains("Questions in the last 24 hours: 2"),
+        "{stats}"
+    );
+    assert!(!stats.contains("degraded"), "{stats}");
+    let said = lines_with(&log, "was replaced");
+    assert_eq!(said.len(), 1, "said once:\n{log}");
+    assert!(said[0].contains("moved aside to"), "{}", said[0]);
+    assert!(
+        lines_with(&log, "question log degraded").is_empty(),
+        "{log}"
+    );
+    let aside = said[0]
+        .split("moved aside to ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .expect("the name it was moved to");
+    assert_eq!(
+        std::fs::read(aside).unwrap(),
+        GARBAGE.repeat(300),
+        "the garbage is kept as it was, under {aside}"
+    );
+}
+
+/// Regression: a log file deleted (with its WAL and shared memory) under the running bot was
+/// not seen; the writer went on writing to the deleted file, and `/stats` read nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_deleted_under_the_running_bot_is_started_anew() {
+    let (log, stats) = a_fault_to_the_file_under_the_running_bot(delete_log_files, "deleted").await;
+    assert!(
+        stats.contains("Questions in the last 24 hours: 2"),
+        "{stats}"
+    );
+    assert!(!stats.contains("degraded"), "{stats}");
+    let said = lines_with(&log, "was deleted while the bot ran");
+    assert_eq!(said.len(), 1, "said once:\n{log}");
+    assert!(said[0].contains("a new log is started"), "{}", said[0]);
+    assert!(
+        lines_with(&log, "question log degraded").is_empty(),
+        "{log}"
     );
 }

@@ -454,13 +454,15 @@ impl Writer {
     }
 
     /// Closes the log when its path no longer names the file it has open, so that `open`
-    /// starts a new one there or opens the one put in its place; returns what it found.
+    /// starts a new one there or opens the one put in its place; returns what it found. SQLite
+    /// skips its checkpoint on close, and with it the deletion of the WAL by name, for a file
+    /// unlinked or moved: the close leaves alone the WAL of a file now in its place.
     fn let_go_if_replaced(&mut self) -> Option<OnDisk> {
         let found = self.log.as_ref()?.on_disk();
         if found == OnDisk::Same {
             return None;
         }
-        self.log.take().map(QuestionLog::abandon);
+        self.log = None;
         Some(found)
     }
 
@@ -616,15 +618,26 @@ mod tests {
     /// written from then on; each is given the pins held in memory.
     #[test]
     fn a_log_deleted_or_replaced_under_the_writer_is_followed_to_the_file_in_its_place() {
-        type Fault = fn(&Path, &Path);
-        let cases: [(&str, Fault, &[&str], usize); 3] = [
-            ("deleted", |dir, _| delete_log(dir), &["aaaa", "dddd"], 0),
+        // What is done to the file in `dir` (`spare` being another directory), and a log left
+        // open elsewhere meanwhile.
+        type Fault = fn(&Path, &Path) -> Option<QuestionLog>;
+        let cases: [(&str, Fault, &[&str], usize); 4] = [
+            (
+                "deleted",
+                |dir, _| {
+                    delete_log(dir);
+                    None
+                },
+                &["aaaa", "dddd"],
+                0,
+            ),
             (
                 "replaced by garbage",
                 |dir, spare| {
                     let garbage = spare.join("garbage");
                     std::fs::write(&garbage, b"not a database ".repeat(300)).unwrap();
                     replace_log(dir, &garbage);
+                    None
                 },
                 &["aaaa", "dddd"],
                 1,
@@ -636,6 +649,21 @@ mod tests {
                     other.write(&[pin("cccc", Lang::Zh)]).unwrap();
                     drop(other);
                     replace_log(dir, &spare.join(questions::DB_FILE));
+                    None
+                },
+                &["aaaa", "cccc", "dddd"],
+                0,
+            ),
+            // The old file's close must leave alone the WAL now in its place, which holds a
+            // write not yet checkpointed into the new file.
+            (
+                "replaced by a question log open elsewhere",
+                |dir, spare| {
+                    drop(QuestionLog::open(spare).unwrap());
+                    replace_log(dir, &spare.join(questions::DB_FILE));
+                    let mut other = QuestionLog::open(dir).unwrap();
+                    other.write(&[pin("cccc", Lang::Zh)]).unwrap();
+                    Some(other)
                 },
                 &["aaaa", "cccc", "dddd"],
                 0,
@@ -659,7 +687,7 @@ mod tests {
             writer.write().expect("the first log takes the writes");
             assert_eq!(writer.log.as_ref().unwrap().on_disk(), OnDisk::Same);
 
-            fault(&dir, &spare);
+            let _elsewhere = fault(&dir, &spare);
             writer.pending.push(pin("dddd", Lang::Ru));
             writer.write().expect(name);
             let log = QuestionLog::open_existing(&dir).expect(name);
@@ -681,5 +709,34 @@ mod tests {
             );
             let _ = std::fs::remove_dir_all(&root);
         }
+    }
+
+    /// A log deleted with its directory, a file then put in the directory's place: the writer
+    /// cannot start a new one, and its error (which `/stats` shows as the log degraded) says
+    /// what became of the file.
+    #[test]
+    fn a_log_that_cannot_be_started_again_says_what_became_of_the_old_one() {
+        let root = std::env::temp_dir().join(format!("kzcn-journal-no-dir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("data");
+        let settings = LogSettings {
+            data_dir: dir.clone(),
+            retention_days: 90,
+            max_bytes: None,
+        };
+        let health = Arc::new(Health::default());
+        let mut writer = Writer::new(settings, health, Arc::new(Pins::default()));
+        writer.pending.push(pin("aaaa", Lang::Ru));
+        writer.write().expect("the first log takes the writes");
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::write(&dir, b"").unwrap();
+        writer.pending.push(pin("bbbb", Lang::Kk));
+        let problem = writer.write().expect_err("no log can be started in a file");
+        assert!(
+            problem.contains("was deleted while the bot ran, and cannot be opened again"),
+            "{problem}"
+        );
+        assert_eq!(writer.pending.len(), 1, "the pin is kept for the next try");
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 
 use super::{Change, Entry};
@@ -221,8 +220,9 @@ impl QuestionLog {
 
     /// What the log's path names now: one `stat`. SQLite goes on writing to a file that was
     /// deleted or replaced, where no one will read it again, so the writer asks before each
-    /// batch. A path that cannot be looked at (a directory made unreadable) counts as the same
-    /// file: the write then says what is wrong.
+    /// batch. A path that may not be looked at (a directory made unreadable) counts as the
+    /// same file, the write then saying what is wrong; one that names nothing for any other
+    /// reason (its directory deleted, or a file put in the directory's place) is gone.
     pub fn on_disk(&self) -> OnDisk {
         let Some(opened) = self.file else {
             return OnDisk::Same;
@@ -230,19 +230,9 @@ impl QuestionLog {
         match file_id(&self.path) {
             Ok(now) if now == Some(opened) => OnDisk::Same,
             Ok(_) => OnDisk::Other,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => OnDisk::Gone,
-            Err(_) => OnDisk::Same,
+            Err(error) if error.kind() == std::io::ErrorKind::PermissionDenied => OnDisk::Same,
+            Err(_) => OnDisk::Gone,
         }
-    }
-
-    /// Closes a log whose path now names another file, or none. The usual close checkpoints
-    /// and then deletes the WAL and shared-memory files by their names, which may by now be
-    /// those of the file in its place; without the checkpoint SQLite leaves them alone.
-    pub fn abandon(self) {
-        // Should the setting fail, the close still happens, as it would have anyway.
-        let _ = self
-            .conn
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
     }
 
     pub(crate) fn conn(&self) -> &Connection {
