@@ -8,7 +8,10 @@
 //!   served to the last reply;
 //! - latency: updates offered at a fixed rate, each one's added latency from being served in a
 //!   `getUpdates` response to its reply arriving;
-//! - peak RSS (`VmHWM` in `/proc/PID/status`);
+//! - CPU time per update over the burst (`/proc/PID/stat`), the bot's cost apart from the
+//!   driver's;
+//! - peak RSS (`VmHWM` in `/proc/PID/status`) over the whole run; `--updates 0` leaves the
+//!   burst out, for the RSS of the steady rate alone;
 //! - that every update is answered exactly once.
 //!
 //! The updates are group messages that mention the bot, in 1,000 chats, with the questions of
@@ -209,7 +212,10 @@ fn send_message(api: &FakeApi, body: &Value) -> Response {
     let quoted = body["reply_parameters"]["message_id"].as_u64();
     let id = {
         let mut run = api.run.lock().unwrap();
-        match quoted.map(|q| q as usize).filter(|q| (1..=run.updates.len()).contains(q)) {
+        match quoted
+            .map(|q| q as usize)
+            .filter(|q| (1..=run.updates.len()).contains(q))
+        {
             Some(update) => {
                 run.replies[update - 1] += 1;
                 run.replied[update - 1].get_or_insert(now);
@@ -330,6 +336,7 @@ impl Target {
 struct Figures {
     startup: Duration,
     answered_per_sec: f64,
+    cpu_per_update: Duration,
     latency: Latency,
     peak_rss_kib: u64,
     lost: usize,
@@ -387,13 +394,19 @@ async fn measure(args: &Args, target: Target, questions: &[String], run_number: 
     let data = data_dir(run_number);
     let started = Instant::now();
     let mut child = target.spawn(args, &url, &data);
-    assert!(wait_until(&api, |run| run.first_poll.is_some()).await, "never polled");
+    assert!(
+        wait_until(&api, |run| run.first_poll.is_some()).await,
+        "never polled"
+    );
     let startup = api.run.lock().unwrap().first_poll.expect("polled") - started;
 
+    let pid = child.id();
+    let cpu_before = cpu_time(pid);
     api.release(burst);
     let answered = |up_to: usize| move |run: &Run| run.replies[..up_to].iter().all(|&n| n > 0);
     wait_until(&api, answered(burst)).await;
     let answered_per_sec = throughput(&api.run.lock().unwrap(), 0..burst);
+    let cpu_per_update = (cpu_time(pid) - cpu_before) / burst.max(1) as u32;
 
     // The bot settles before the steady phase starts.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -401,13 +414,14 @@ async fn measure(args: &Args, target: Target, questions: &[String], run_number: 
     wait_until(&api, answered(burst + steady)).await;
     // Late duplicates would come within moments.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let peak_rss_kib = peak_rss_kib(child.id());
+    let peak_rss_kib = peak_rss_kib(pid);
     stop(&mut child, &data);
 
     let run = api.run.lock().unwrap();
     Figures {
         startup,
         answered_per_sec,
+        cpu_per_update,
         latency: latency(&run, burst..burst + steady, offered_per_sec),
         peak_rss_kib,
         lost: run.replies.iter().filter(|&&n| n == 0).count(),
@@ -467,7 +481,42 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Stops the bot as `docker stop` would: SIGTERM, then SIGKILL if it is still there after
+/// five seconds. (A profiler wrapped around the bot needs the SIGTERM to write its data.)
+/// The CPU time the process has used, user and system, all threads.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces: utime
+    // and stime are the 12th and 13th of them, in clock ticks.
+    let fields: Vec<u64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .map(|f| f.parse().unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    let ticks = fields.get(11).unwrap_or(&0) + fields.get(12).unwrap_or(&0);
+    Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second())
+}
+
+fn clock_ticks_per_second() -> f64 {
+    let out = Command::new("getconf").arg("CLK_TCK").output();
+    out.ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
 fn stop(child: &mut Child, data: &Path) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(data);
@@ -484,12 +533,13 @@ fn ms(d: Duration) -> f64 {
 
 fn print_figures(round: usize, target: Target, f: &Figures) {
     println!(
-        "round {round} {:<8} start-up {:>6.1} ms | burst {:>8.0} answered/s | at {:>5.0}/s: \
-         p50 {:>6.2} ms, p99 {:>6.2} ms, max {:>7.2} ms | peak RSS {:>5.1} MiB | lost {}, \
-         answered twice {}, extra pieces {}",
+        "round {round} {:<8} start-up {:>6.1} ms | burst {:>6.0} answered/s, {:>4.0} µs CPU \
+         each | at {:>5.0}/s: p50 {:>5.2} ms, p99 {:>5.2} ms, max {:>6.2} ms | peak RSS {:>5.1} \
+         MiB | lost {}, answered twice {}, extra pieces {}",
         target.name(),
         ms(f.startup),
         f.answered_per_sec,
+        f.cpu_per_update.as_secs_f64() * 1e6,
         f.latency.offered_per_sec,
         ms(f.latency.p50),
         ms(f.latency.p99),
@@ -547,16 +597,23 @@ fn summarise(all: &[(Target, Figures)], startups: &[(Target, Duration)]) {
     for target in [Target::Echo, Target::Bot] {
         let starts: Vec<f64> = startups
             .iter()
-            .chain(all.iter().map(|(t, f)| (*t, f.startup)).collect::<Vec<_>>().iter())
+            .chain(
+                all.iter()
+                    .map(|(t, f)| (*t, f.startup))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
             .filter(|(t, _)| *t == target)
             .map(|(_, d)| ms(*d))
             .collect();
         let worst = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
         println!(
-            "{:<8} answered/s {:>8.0} | p99 {:>6.2} ms | peak RSS {:>5.1} MiB (worst) | \
-             start-up {:>6.1} ms (median of {}, worst {:.1}) | lost {}, twice {}",
+            "{:<8} answered/s {:>6.0} | CPU {:>4.0} µs an update | p99 {:>5.2} ms | peak RSS \
+             {:>5.1} MiB (worst) | start-up {:>6.1} ms (median of {}, worst {:.1}) | lost {}, \
+             twice {}",
             target.name(),
             median(of(target, &|f| f.answered_per_sec)),
+            median(of(target, &|f| f.cpu_per_update.as_secs_f64() * 1e6)),
             median(of(target, &|f| ms(f.latency.p99))),
             worst(of(target, &|f| f.peak_rss_kib as f64 / 1024.0)),
             median(starts.clone()),
@@ -566,10 +623,14 @@ fn summarise(all: &[(Target, Figures)], startups: &[(Target, Duration)]) {
             of(target, &|f| f.twice as f64).iter().sum::<f64>(),
         );
     }
-    println!("kzcn-bot / echo answered/s: {:.2} (median of {:?})", median(ratios.clone()), ratios
-        .iter()
-        .map(|r| (r * 100.0).round() / 100.0)
-        .collect::<Vec<_>>());
+    println!(
+        "kzcn-bot / echo answered/s: {:.2} (median of {:?})",
+        median(ratios.clone()),
+        ratios
+            .iter()
+            .map(|r| (r * 100.0).round() / 100.0)
+            .collect::<Vec<_>>()
+    );
 }
 
 fn main() {
