@@ -222,6 +222,10 @@ pub struct ServeConfig {
     /// Whether replies keep to Telegram's sending limits (`TELEGRAM_THROTTLE`, on unless
     /// `off`): off only against a Bot API server that has no such limits, such as a benchmark's.
     pub throttle: bool,
+    /// The most the question log's file may grow to, in MiB (`QUESTION_LOG_MAX_MB`); `None`
+    /// when not set: only the disk limits it. At the cap the log stops taking questions, as on
+    /// a full disk, until retention frees room.
+    pub log_max_mb: Option<u32>,
 }
 
 /// A setting that is missing or malformed, named so the fix is obvious.
@@ -412,6 +416,9 @@ impl ServeConfig {
                 1,
             )?,
             throttle: parse_switch("TELEGRAM_THROTTLE", var("TELEGRAM_THROTTLE"), true)?,
+            log_max_mb: non_empty(var("QUESTION_LOG_MAX_MB"))
+                .map(|value| parse_number("QUESTION_LOG_MAX_MB", Some(value), 0, 1))
+                .transpose()?,
         })
     }
 }
@@ -449,11 +456,13 @@ mod tests {
                 ("RATE_LIMIT_BURST", "2"),
                 ("DATA_RETENTION_DAYS", "30"),
                 ("TELEGRAM_THROTTLE", "Off"),
+                ("QUESTION_LOG_MAX_MB", "512"),
             ]),
         )
         .expect("valid");
         assert_eq!(config.retention_days, 30);
         assert!(!config.throttle);
+        assert_eq!(config.log_max_mb, Some(512));
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -503,6 +512,7 @@ mod tests {
             config.throttle,
             "Telegram's limits are kept unless switched off"
         );
+        assert_eq!(config.log_max_mb, None, "no cap but the disk");
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -558,7 +568,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 11] = [
+        let cases: [(&[(&str, &str)], ConfigError); 12] = [
             (
                 &[TOKEN, ("TELEGRAM_THROTTLE", "false")],
                 ConfigError::BadSwitch {
@@ -570,6 +580,14 @@ mod tests {
                 &[TOKEN, ("DATA_RETENTION_DAYS", "0")],
                 ConfigError::BadNumber {
                     name: "DATA_RETENTION_DAYS",
+                    value: "0".into(),
+                    min: 1,
+                },
+            ),
+            (
+                &[TOKEN, ("QUESTION_LOG_MAX_MB", "0")],
+                ConfigError::BadNumber {
+                    name: "QUESTION_LOG_MAX_MB",
                     value: "0".into(),
                     min: 1,
                 },

@@ -513,14 +513,14 @@ async fn command_menus_are_set_for_private_chats_and_groups() {
     bot.stop().await;
 }
 
-fn cyrillic(text: &str) -> bool {
+pub(crate) fn cyrillic(text: &str) -> bool {
     text.chars()
         .filter(|c| ('\u{0400}'..='\u{04FF}').contains(c))
         .count()
         > 20
 }
 
-fn chinese(text: &str) -> bool {
+pub(crate) fn chinese(text: &str) -> bool {
     text.chars()
         .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
         .count()
@@ -611,13 +611,47 @@ async fn answers_and_menus_follow_the_users_language() {
     );
     bot.stop().await;
 
-    let bot = start_bot_with_data(knowledge_dir(), data).await;
+    let bot = start_bot_with_data(knowledge_dir(), data.clone()).await;
     bot.api.push(update::private_text(USER + 2, "trade 2022"));
     assert!(
         cyrillic(text(&bot.api.messages_to(USER + 2, 1).await[0])),
         "the pin survives a restart"
     );
+    bot.api.push(update::group_text(
+        GROUP,
+        USER,
+        32,
+        &format!("@{BOT_USERNAME} trade 2022"),
+    ));
+    assert!(
+        chinese(text(&bot.api.messages_to(GROUP, 1).await[0])),
+        "the group's pin too"
+    );
     bot.stop().await;
+
+    // The pins are kept in the question log's file, by the chats' salted hashes only.
+    let rows = pinned_rows(&data);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for (hash, _) in &rows {
+        for id in [USER + 2, GROUP] {
+            assert!(!hash.contains(&id.to_string()), "{hash}");
+        }
+    }
+    let mut langs: Vec<&str> = rows.iter().map(|(_, lang)| lang.as_str()).collect();
+    langs.sort();
+    assert_eq!(langs, ["kk", "zh"]);
+}
+
+/// The `(chat hash, language)` rows of the settings table in `data`'s question log.
+pub(crate) fn pinned_rows(data: &std::path::Path) -> Vec<(String, String)> {
+    let db = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    let mut rows = db
+        .prepare("SELECT chat_hash, lang FROM chat_settings")
+        .unwrap();
+    let rows = rows
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap();
+    rows.map(Result::unwrap).collect()
 }
 
 /// A short follow-up continues the chat's last answer: in a private chat within the window,
@@ -829,10 +863,64 @@ async fn in_groups_the_limit_counts_everything_a_user_triggers() {
     bot.stop().await;
 }
 
-/// A corrupt language file in DATA_DIR is moved aside at start (kept for a look, never
-/// silently discarded), and /lang writes a new, whole one.
+pub(crate) fn kazakh(text: &str) -> bool {
+    text.chars().any(|c| "әғқңөұүһі".contains(c))
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The pins of earlier versions, in `DATA_DIR/chat-languages.json`, move into the question
+/// log at the first start and the file is renamed, so a later start does not bring an old pin
+/// back over a newer one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_corrupt_language_file_is_moved_aside_and_a_new_one_written() {
+async fn a_legacy_language_file_is_imported_once() {
+    let data = fresh_data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    let legacy = json!({ USER.to_string(): "kk", GROUP.to_string(): "zh" });
+    std::fs::write(data.join("chat-languages.json"), legacy.to_string()).unwrap();
+    let bot = start_bot_with_data(knowledge_dir(), data.clone()).await;
+    bot.api.push(update::private_text(USER, "/help"));
+    let help = &bot.api.messages_to(USER, 1).await[0];
+    assert!(kazakh(text(help)), "{help}");
+    bot.api.push(update::private_text(USER, "/lang en"));
+    bot.api.messages_to(USER, 2).await;
+    bot.stop().await;
+    let names = names_in(&data);
+    assert!(
+        names.contains(&"chat-languages.json.migrated".to_owned())
+            && !names.contains(&"chat-languages.json".to_owned()),
+        "{names:?}"
+    );
+
+    let bot = start_bot_with_data(knowledge_dir(), data.clone()).await;
+    bot.api.push(update::private_text(USER, "/help"));
+    let help = &bot.api.messages_to(USER, 1).await[0];
+    assert!(
+        !cyrillic(text(help)) && !chinese(text(help)),
+        "the newer pin holds: {help}"
+    );
+    bot.api.push(update::group_text(
+        GROUP,
+        USER,
+        40,
+        &format!("@{BOT_USERNAME} trade 2022"),
+    ));
+    assert!(chinese(text(&bot.api.messages_to(GROUP, 1).await[0])));
+    bot.stop().await;
+    assert_eq!(pinned_rows(&data).len(), 2);
+}
+
+/// A corrupt language file of an earlier version is moved aside at start (kept for a look,
+/// never silently discarded); the bot answers, and /lang pins as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_legacy_language_file_is_moved_aside() {
     let data = fresh_data_dir();
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("chat-languages.json"), "{\"5\": \"ru\",").unwrap();
@@ -840,19 +928,20 @@ async fn a_corrupt_language_file_is_moved_aside_and_a_new_one_written() {
     bot.api.push(update::private_text(USER, "/lang zh"));
     assert!(chinese(text(&bot.api.messages_to(USER, 1).await[0])));
     bot.stop().await;
-    let names: Vec<String> = std::fs::read_dir(&data)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = names_in(&data);
     assert!(
         names
             .iter()
             .any(|n| n.starts_with("chat-languages.json.corrupt-")),
         "{names:?}"
     );
-    let saved = std::fs::read_to_string(data.join("chat-languages.json")).unwrap();
-    let saved: Value = serde_json::from_str(&saved).expect("a whole JSON file");
-    assert_eq!(saved, json!({ USER.to_string(): "zh" }));
+    assert!(
+        !names.contains(&"chat-languages.json".to_owned()),
+        "{names:?}"
+    );
+    let rows = pinned_rows(&data);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, "zh");
 }
 
 /// Faults after a message took effect: a slow response, a connection dropped halfway through

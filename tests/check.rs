@@ -191,8 +191,12 @@ fn check_flags_empty_keywords_examples_and_synonym_groups() {
             "extra.toml:2: lexicon: empty word in stopwords.en",
         ),
         (
-            "[lexicon]\nplaces = [\n  \"Atlantis\",\n]\n".to_owned(),
-            "extra.toml:3: lexicon: place \"Atlantis\" is named in no fact's English text",
+            "[lexicon]\nplaces = [\n  [\"Atlantis\"],\n]\n".to_owned(),
+            "extra.toml:3: lexicon: a place with its English name alone",
+        ),
+        (
+            "[lexicon]\nplaces = [\n  [\"Atlantis\", \"\"],\n]\n".to_owned(),
+            "extra.toml:3: lexicon: a place with an empty name",
         ),
     ];
     for (n, (text, expected)) in cases.iter().enumerate() {

@@ -1,15 +1,19 @@
 //! The question log through the bot against the fake Bot API: what admins see with `/stats`
 //! and `/unanswered`, that others are refused, that the log survives a restart and is read by
 //! `kzcn-bot report`, and that no fault of the database (a directory that cannot be written, a
-//! corrupt file, a lock held by another process) stops the bot answering.
+//! corrupt file, a lock held by another process, a full disk) stops the bot answering, and
+//! that `/stats` and `/unanswered` speak the chat's language.
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::bot::{buttons, fresh_data_dir, start_bot_with, text, Running};
-use crate::fake_api::update;
+use crate::bot::{
+    buttons, chinese, cyrillic, fresh_data_dir, kazakh, pinned_rows, start_bot_with, text, Running,
+};
+use crate::fake_api::{update, FakeApi};
+use crate::serve::Server;
 use crate::util::{knowledge_dir, run_with, stderr, stdout};
 
 const USER: i64 = 1001;
@@ -235,6 +239,10 @@ async fn a_data_dir_that_cannot_be_written_leaves_the_bot_answering_and_stats_de
         shown.contains("The question log is degraded") && shown.contains("cannot be read"),
         "{shown}"
     );
+    // /lang still pins, for as long as the bot runs.
+    assert!(chinese(text(&ask(&bot, USER, "/lang zh", 3).await)));
+    let answer = ask(&bot, USER, "When did the visa-free regime start?", 4).await;
+    assert!(chinese(text(&answer)), "{answer}");
     bot.stop().await;
 }
 
@@ -282,6 +290,10 @@ async fn a_locked_log_leaves_the_bot_answering_and_catches_up_when_released() {
     let shown = text(&stats);
     assert!(shown.contains("The question log is degraded"), "{shown}");
     assert!(shown.contains("locked"), "{shown}");
+    // A pin while the lock is held works at once, and is saved once the lock is released.
+    assert!(kazakh(text(&ask(&bot, USER + 1, "/lang kk", 1).await)));
+    let answer = ask(&bot, USER + 1, "When did the visa-free regime start?", 2).await;
+    assert!(cyrillic(text(&answer)), "{answer}");
 
     other.execute_batch("COMMIT").unwrap();
     drop(other);
@@ -290,6 +302,252 @@ async fn a_locked_log_leaves_the_bot_answering_and_catches_up_when_released() {
     let stats = ask(&bot, ADMIN, "/stats", 3).await;
     let shown = text(&stats);
     assert!(!shown.contains("degraded"), "{shown}");
-    assert!(shown.contains("24 hours: 3"), "{shown}");
+    assert!(shown.contains("24 hours: 4"), "{shown}");
     bot.stop().await;
+    let rows = pinned_rows(&data);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].1, "kk");
+}
+
+/// What `/stats` and `/unanswered` say in one language: a line of the figures, the empty
+/// list, the list's header, its two buttons, and the line saying the log is degraded.
+struct Said {
+    lang: &'static str,
+    figures: &'static str,
+    none: &'static str,
+    header: &'static str,
+    second_page: &'static str,
+    next: &'static str,
+    previous: &'static str,
+    degraded: &'static str,
+}
+
+const SAID: [Said; 4] = [
+    Said {
+        lang: "en",
+        figures: "Questions in the last 24 hours: 11",
+        none: "No unanswered questions in the last 30 days.",
+        header: "Unanswered questions, last 30 days, most asked first (1–10 of 11):",
+        second_page: "(11–11 of 11)",
+        next: "Next ›",
+        previous: "‹ Previous",
+        degraded: "⚠ The question log is degraded:",
+    },
+    Said {
+        lang: "ru",
+        figures: "Вопросов за последние 24 часа: 11",
+        none: "За последние 30 дн. вопросов без ответа нет.",
+        header: "Вопросы без ответа за последние 30 дн., сначала самые частые (1–10 из 11):",
+        second_page: "(11–11 из 11)",
+        next: "Далее ›",
+        previous: "‹ Назад",
+        degraded: "⚠ Журнал вопросов работает со сбоями:",
+    },
+    Said {
+        lang: "kk",
+        figures: "Соңғы 24 сағаттағы сұрақтар: 11",
+        none: "Соңғы 30 күнде жауапсыз қалған сұрақ жоқ.",
+        header: "Соңғы 30 күндегі жауапсыз сұрақтар, ең жиі қойылғаны алдымен (1–10, барлығы 11):",
+        second_page: "(11–11, барлығы 11)",
+        next: "Келесі ›",
+        previous: "‹ Алдыңғы",
+        degraded: "⚠ Сұрақтар журналында ақау бар:",
+    },
+    Said {
+        lang: "zh",
+        figures: "过去24小时的提问：11",
+        none: "过去30天没有未回答的问题。",
+        header: "过去30天未回答的问题，按提问次数排列（第1–10条，共11条）：",
+        second_page: "（第11–11条，共11条）",
+        next: "下一页 ›",
+        previous: "‹ 上一页",
+        degraded: "⚠ 问题日志出现故障：",
+    },
+];
+
+/// The labels of a message's buttons.
+fn button_labels(message: &Value) -> Vec<String> {
+    message["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .map(|b| b["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Each language has an admin of its own: Telegram allows a chat 20 messages a minute, which
+/// one admin going through four languages would exceed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_and_unanswered_speak_the_chats_language() {
+    let data = fresh_data_dir();
+    let admins: Vec<i64> = (0..SAID.len() as i64).map(|n| ADMIN + 1 + n).collect();
+    let admin_ids: Vec<String> = std::iter::once(&ADMIN)
+        .chain(&admins)
+        .map(i64::to_string)
+        .collect();
+    let settings = [
+        ("RATE_LIMIT_PER_MINUTE", "0"),
+        ("ADMIN_IDS", &admin_ids.join(",")),
+    ];
+    let bot = start_bot_with(knowledge_dir(), data.clone(), &settings).await;
+    for (said, &admin) in SAID.iter().zip(&admins) {
+        ask(&bot, admin, &format!("/lang {}", said.lang), 1).await;
+        let empty = ask(&bot, admin, "/unanswered", 2).await;
+        assert_eq!(text(&empty), said.none, "{}", said.lang);
+        assert!(button_labels(&empty).is_empty());
+    }
+
+    for n in 0..11 {
+        ask(
+            &bot,
+            USER,
+            &format!("What is the GDP of country number {n}?"),
+            n + 1,
+        )
+        .await;
+    }
+    let stats = ask(&bot, ADMIN, "/stats", 1).await;
+    assert!(text(&stats).contains(SAID[0].figures), "{stats}");
+    // Another process holds the write lock: the next question cannot be logged.
+    let other = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    ask(&bot, USER, "What is the GDP of country number 11?", 12).await;
+
+    for (said, &admin) in SAID.iter().zip(&admins) {
+        let lang = said.lang;
+        let stats = ask(&bot, admin, "/stats", 3).await;
+        let shown = text(&stats);
+        assert!(shown.starts_with(said.degraded), "{lang}: {shown}");
+        assert!(shown.contains(said.figures), "{lang}: {shown}");
+        let page = ask(&bot, admin, "/unanswered", 4).await;
+        let shown = text(&page);
+        assert!(shown.starts_with(said.degraded), "{lang}: {shown}");
+        assert!(shown.contains(said.header), "{lang}: {shown}");
+        assert_eq!(button_labels(&page), [said.next], "{lang}");
+        bot.api.push(update::callback(admin, admin, "u:10"));
+        let second = bot.api.messages_to(admin, 5).await[4].clone();
+        assert!(text(&second).contains(said.second_page), "{lang}: {second}");
+        assert_eq!(button_labels(&second), [said.previous], "{lang}");
+    }
+    other.execute_batch("COMMIT").unwrap();
+    bot.stop().await;
+}
+
+/// Fills a new log in `data` with unanswered questions until its file holds more than
+/// `bytes`. Their texts are short and inserted in order, so that every page is packed to
+/// within a few bytes: any new question needs a new page.
+fn fill_log(data: &Path, bytes: i64) {
+    drop(kzcn_bot::questions::QuestionLog::open(data).expect("a new log"));
+    let mut db = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    let now = kzcn_bot::questions::now();
+    let size = |db: &rusqlite::Connection| -> i64 {
+        db.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap()
+    };
+    let mut n = 0;
+    while size(&db) <= bytes {
+        let tx = db.transaction().unwrap();
+        for _ in 0..2000 {
+            n += 1;
+            tx.execute(
+                "INSERT INTO questions (id, at, chat_type, lang, kind, confidence, text,
+                     user_hash, chat_hash)
+                 VALUES (?1, ?2, 'private', 'en', 'unknown', 0.1, ?3, 'u', 'c')",
+                rusqlite::params![n, now, format!("z{n:07}")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+}
+
+/// A disk that fills up: the log is capped at 1 MiB (`QUESTION_LOG_MAX_MB`, SQLite's
+/// `max_page_count`) and already holds more, so every write fails with SQLITE_FULL ("database
+/// or disk is full") through the writer's own code. The bot runs as a real process, so its
+/// log can be read: the problem is said once (at most once a minute), the bot answers every
+/// question, `/lang` still pins, `/stats` says the log is degraded, and SIGTERM still stops it
+/// cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_leaves_the_bot_answering_says_so_once_and_stats_degraded() {
+    let data = fresh_data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    fill_log(&data, 1024 * 1024);
+    let before = fill_count(&data);
+    let api = FakeApi::start().await;
+    let data_text = data.display().to_string();
+    let admin = ADMIN.to_string();
+    let settings = [
+        ("DATA_DIR", data_text.as_str()),
+        ("ADMIN_IDS", admin.as_str()),
+        ("QUESTION_LOG_MAX_MB", "1"),
+        ("RUST_LOG", "info"),
+    ];
+    let mut server = Server::start(&api, &settings, "full-disk");
+    let questions = 5;
+    for n in 0..questions {
+        still_answers_in(&api, USER + n, 1).await;
+    }
+    api.push(update::private_text(USER, "/lang ru"));
+    assert!(cyrillic(text(&api.messages_to(USER, 2).await[1])));
+    api.push(update::private_text(
+        USER,
+        "When did the visa-free regime start?",
+    ));
+    let answer = api.messages_to(USER, 3).await[2].clone();
+    assert!(cyrillic(text(&answer)), "the pin holds in memory: {answer}");
+
+    api.push(update::private_text(ADMIN, "/stats"));
+    let stats = api.messages_to(ADMIN, 1).await[0].clone();
+    let shown = text(&stats);
+    assert!(
+        shown.contains("The question log is degraded")
+            && shown.contains("database or disk is full"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("Questions in the last 24 hours: {before}")),
+        "what was written before stays readable: {shown}"
+    );
+
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(15)).await;
+    let log = server.log_text();
+    assert_eq!(code, Some(0), "{log}");
+    let said: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("question log degraded"))
+        .collect();
+    assert_eq!(said.len(), 1, "said once, however often it failed:\n{log}");
+    assert!(said[0].contains("database or disk is full"), "{}", said[0]);
+    assert_eq!(
+        fill_count(&data),
+        before,
+        "nothing was written past the cap"
+    );
+}
+
+/// The questions in the log in `data`.
+fn fill_count(data: &Path) -> i64 {
+    let db = rusqlite::Connection::open(data.join("questions.sqlite3")).unwrap();
+    db.query_row("SELECT COUNT(*) FROM questions", [], |row| row.get(0))
+        .unwrap()
+}
+
+/// `still_answers` against an API the bot runs on as a process.
+async fn still_answers_in(api: &FakeApi, user: i64, n: usize) {
+    api.push(update::private_text(
+        user,
+        "When did the visa-free regime start?",
+    ));
+    let reply = api.messages_to(user, n).await[n - 1].clone();
+    assert!(
+        text(&reply).contains("2023"),
+        "the bot still answers: {reply}"
+    );
 }

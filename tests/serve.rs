@@ -12,13 +12,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::fake_api::{update, FakeApi, TOKEN};
 use crate::util::{knowledge_dir, root};
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     log: std::path::PathBuf,
 }
 
 impl Server {
-    fn start(api: &FakeApi, extra: &[(&str, &str)], name: &str) -> Server {
+    pub(crate) fn start(api: &FakeApi, extra: &[(&str, &str)], name: &str) -> Server {
         let log =
             std::env::temp_dir().join(format!("kzcn-bot-serve-{}-{name}.log", std::process::id()));
         let mut command = Command::new(env!("CARGO_BIN_EXE_kzcn-bot"));
@@ -47,7 +47,7 @@ impl Server {
         }
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("sh")
             .args(["-c", &format!("kill -{name} {}", self.child.id())])
             .status()
@@ -56,7 +56,7 @@ impl Server {
     }
 
     /// Waits for the process to exit; returns its exit code and how long that took.
-    async fn wait(&mut self, limit: Duration) -> (Option<i32>, Duration) {
+    pub(crate) async fn wait(&mut self, limit: Duration) -> (Option<i32>, Duration) {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -73,7 +73,7 @@ impl Server {
         }
     }
 
-    fn log_text(&self) -> String {
+    pub(crate) fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }

@@ -74,6 +74,15 @@ fn run(cases: &[(&str, Expect)]) {
 fn details_inside_a_fact_are_answered_from_its_text() {
     use Expect::*;
     run(&[
+        // Who reported a meeting is part of the fact, as the article gives it.
+        (
+            "who put out the news about tokayev receiving ding xuexiang?",
+            Says(&["Akorda press service"]),
+        ),
+        (
+            "Кто сообщил о переговорах Смаилова и Ли Цяна?",
+            Says(&["пресс-служба премьер-министра"]),
+        ),
         // A question worded unlike any phrasing, that points at one topic only, is answered
         // rather than met with a "did you mean" of one entry.
         (
@@ -207,6 +216,24 @@ fn claims_are_checked_against_the_facts() {
             "a friend told me trade in 2022 hit a record 24.2 billion dollars, true?",
             Verdict(true, &["24.2"]),
         ),
+        // A place the facts checked do not name, in any language and case, is a wrong claim;
+        // the place they do name bears it out.
+        (
+            "I heard Kazakhstan opened its new consulate general in Chengdu, right?",
+            Verdict(false, &["Consulate General"]),
+        ),
+        (
+            "правда, что первыми побратимами стали Астана и Пекин?",
+            Verdict(false, &["Алматы"]),
+        ),
+        (
+            "托卡耶夫和习近平是在上海见的面，是吧？",
+            Verdict(false, &["北京"]),
+        ),
+        (
+            "so tokayev received ding xuexiang in astana on 27 november, right?",
+            Verdict(true, &["Astana"]),
+        ),
     ]);
 }
 
@@ -251,7 +278,48 @@ fn comparisons_give_both_figures() {
             "товарооборот в 2023 году больше или меньше, чем в 2022?",
             Says(&["24,2", "41"]),
         ),
+        // How fast: the growth rates are compared, not the amounts.
+        (
+            "did trade grow faster in 2022 or in the first 10 months of 2023?",
+            Says(&["35%", "24%", "2022 is higher"]),
+        ),
+        (
+            "где торговля росла быстрее, в 2022 году или за 10 месяцев 2023?",
+            Says(&["35%", "24%"]),
+        ),
+        // The figures named in a sentence before the question are the ones compared.
+        (
+            "the PM spoke of a record 24.2 billion, the ambassador of 41 billion. so did it go up or down?",
+            Says(&["24.2", "41", "2023 is higher"]),
+        ),
+        // Two topics: a figure and the target, one stay and the total over 180 days.
+        (
+            "what is the difference between trade in 2022 and the 40 billion target?",
+            Says(&["24.2", "40"]),
+        ),
+        (
+            "насколько товарооборот 2022 года далёк от цели, которую поставили президенты?",
+            Says(&["24,2", "40"]),
+        ),
+        (
+            "which is longer, one visa-free stay or the total you may spend in 180 days?",
+            Says(&["30", "90"]),
+        ),
+        (
+            "那年创纪录的贸易额跟两国元首定的目标比，还差多少？",
+            Says(&["242", "400"]),
+        ),
     ]);
+}
+
+/// Regression: "the figure for 2023 is higher than for January–May 2024" compared a whole
+/// year with five months of the next; amounts are compared only over periods alike.
+#[test]
+fn regression_a_whole_year_was_compared_with_five_months() {
+    let answer = engine().answer("compare trade in 2023 with january to may 2024", None);
+    let text = body(&answer);
+    assert!(text.contains("41") && text.contains("17.62"), "{text}");
+    assert!(!text.contains("is higher"), "{text}");
 }
 
 #[test]
@@ -299,6 +367,16 @@ fn what_the_facts_do_not_state_is_said_plainly() {
             NotStated,
         ),
         ("Сколько человек работает в мастерской Лубань?", NotStated),
+        // A sum of money is answered only by a fact that states one, not by a rank.
+        (
+            "how many dollars has China invested in Kazakhstan in total?",
+            NotStated,
+        ),
+        ("中国对哈萨克斯坦的投资一共有多少亿美元？", NotStated),
+        (
+            "Қытай Қазақстанға барлығы қанша доллар инвестиция салған?",
+            NotStated,
+        ),
         // Where: a fact that names no place does not say where.
         ("In which city is the Luban Workshop?", NotStated),
         ("鲁班工坊开在哈萨克斯坦哪个城市？", NotStated),

@@ -299,6 +299,7 @@ impl Engine {
                 None => decided.push((Cow::Borrowed(part), decision)),
             }
             self.tell_apart(&mut decided, scale);
+            self.both_sides(&mut decided, scale);
         }
         if decided.iter().any(|(_, d)| d.is_answer()) || !reading.has_more_than_parts() {
             return decided;
@@ -309,6 +310,22 @@ impl Engine {
             return vec![(Cow::Borrowed(&reading.whole), whole)];
         }
         decided
+    }
+
+    /// A comparison the part's decision leaves with fewer than two figures is answered again:
+    /// by a close series comparing two of its own, or by two topics, one figure each.
+    fn both_sides(&self, decided: &mut Vec<(Cow<PartReading>, Decision)>, scale: Lang) {
+        let Some((part, decision)) = decided.last() else {
+            return;
+        };
+        let answers = decide::compared_answers(self.base(), part, scale, decision);
+        let part = part.clone();
+        for (i, chosen) in answers.into_iter().enumerate() {
+            match decided.last_mut() {
+                Some(last) if i == 0 => last.1 = Decision::Answer(chosen),
+                _ => decided.push((part.clone(), Decision::Answer(chosen))),
+            }
+        }
     }
 
     /// When the part just decided chose the same facts as an earlier part, it takes a close

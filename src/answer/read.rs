@@ -89,11 +89,27 @@ pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading
         [only] if only.shape.text.trim() == text.trim() => only.clone(),
         _ => whole_message(index, &text, lang, &parts),
     };
+    // A comparison compares what the whole message names, though its question sentence may
+    // name only one side or none ("trade in Jan–May 2024, did it go up vs 2023?").
+    if let [only] = parts.as_mut_slice() {
+        if only.shape.compares {
+            add_missing(&mut only.shape.figures, &whole.shape.figures);
+            add_missing(&mut only.analysis.years, &whole.analysis.years);
+        }
+    }
     Reading {
         lang,
         script,
         whole,
         parts,
+    }
+}
+
+fn add_missing<T: PartialEq + Copy>(to: &mut Vec<T>, from: &[T]) {
+    for value in from {
+        if !to.contains(value) {
+            to.push(*value);
+        }
     }
 }
 

@@ -18,6 +18,12 @@ pub(crate) struct FactValues {
     pub day: bool,
     /// A place the lexicon lists ("Almaty", "Nur Zholy–Khorgos"): an answer to "where".
     pub place: bool,
+    /// The places (indices into the lexicon's list) its text names, in any language.
+    pub places: Vec<usize>,
+    /// The first percentage and the first dollar amount of the English text ("grew by 35% to
+    /// $24.2 billion"): what a comparison of growth, or of amounts, compares.
+    pub percent: Option<f64>,
+    pub dollars: Option<f64>,
     /// Per language, in `Lang::ALL` order: the numbers and months its text states, and its
     /// words (normalised).
     pub numbers: [Vec<f64>; 4],
@@ -25,35 +31,102 @@ pub(crate) struct FactValues {
     pub words: [Vec<String>; 4],
 }
 
-/// Every fact's values, by intent and fact index.
+/// Every fact's values, by intent and fact index, and the places' names as they are looked
+/// for in normalised text.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Values(Vec<Vec<FactValues>>);
+pub(crate) struct Values {
+    facts: Vec<Vec<FactValues>>,
+    places: Places,
+}
 
 impl Values {
     pub fn new(knowledge: &Knowledge) -> Values {
-        let read = |fact: &Fact| read_fact(fact, knowledge);
-        Values(
-            knowledge
-                .intents
+        let places = Places::new(&knowledge.lexicon.places);
+        let read = |fact: &Fact| read_fact(fact, knowledge, &places);
+        let facts = knowledge
+            .intents
+            .iter()
+            .map(|intent| intent.facts.iter().map(read).collect())
+            .collect();
+        Values { facts, places }
+    }
+
+    pub fn of(&self, intent: usize, fact: usize) -> &FactValues {
+        &self.facts[intent][fact]
+    }
+
+    /// The places a text names, in any language.
+    pub fn places_in(&self, text: &str) -> Vec<usize> {
+        self.places.named_in(&normalize(text))
+    }
+}
+
+/// Every name of every place, normalised: a Chinese name is found anywhere in a text, other
+/// names as a run of whole words, the last of which may carry a case ending when it is long
+/// enough to keep its stem ("Астанада", "Шымкентте", "Пекине").
+#[derive(Debug, Clone, Default)]
+struct Places(Vec<Vec<Vec<String>>>);
+
+/// Names this long or longer are matched by all but their last letter.
+const STEM_FROM: usize = 5;
+
+impl Places {
+    fn new(places: &[Vec<String>]) -> Places {
+        let words = |name: &String| -> Vec<String> {
+            normalize(name)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        Places(
+            places
                 .iter()
-                .map(|intent| intent.facts.iter().map(read).collect())
+                .map(|names| names.iter().map(words).collect())
                 .collect(),
         )
     }
 
-    pub fn of(&self, intent: usize, fact: usize) -> &FactValues {
-        &self.0[intent][fact]
+    fn named_in(&self, normal: &str) -> Vec<usize> {
+        let words: Vec<&str> = normal.split(' ').collect();
+        (0..self.0.len())
+            .filter(|&p| self.0[p].iter().any(|name| found(name, normal, &words)))
+            .collect()
     }
+}
+
+/// Whether a place name (its normalised words) occurs in a normalised text.
+fn found(name: &[String], normal: &str, words: &[&str]) -> bool {
+    let Some((last, first)) = name.split_last() else {
+        return false;
+    };
+    if last.chars().any(crate::matching::is_han) {
+        return normal.contains(name.concat().as_str());
+    }
+    let stemmed = last.chars().count() >= STEM_FROM && !last.is_ascii();
+    let stem: String = last.chars().take(last.chars().count() - 1).collect();
+    let fits_last = |w: &str| match stemmed {
+        true => w.starts_with(&stem),
+        false => w == last,
+    };
+    words.windows(name.len()).any(|run| {
+        run[..first.len()].iter().zip(first).all(|(w, n)| *w == n) && fits_last(run[first.len()])
+    })
 }
 
 pub(crate) fn slot(lang: Lang) -> usize {
     Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
 }
 
-fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
+fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues {
     let mut values = FactValues::default();
     for lang in Lang::ALL {
         let text = normalize(fact.text.text(lang));
+        for place in places.named_in(&text) {
+            if !values.places.contains(&place) {
+                values.places.push(place);
+            }
+        }
         values.numbers[slot(lang)] = numbers(&text, lang);
         values.months[slot(lang)] = months(&text);
         values.words[slot(lang)] = text.split(' ').map(str::to_owned).collect();
@@ -74,12 +147,34 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge) -> FactValues {
     values.date = fact.period.is_some() || !months(&english).is_empty() || dated_year;
     values.day = has_day(&english);
     let raw = fact.text.text(Lang::En);
+    values.percent = percent(raw);
+    values.dollars = dollars(raw);
     values.place = knowledge
         .lexicon
         .places
         .iter()
+        .filter_map(|names| names.first())
         .any(|p| raw.contains(p.as_str()));
     values
+}
+
+/// The first percentage a text states ("grew by 35% to" → 35).
+fn percent(text: &str) -> Option<f64> {
+    let at = text.find('%')?;
+    let start = text[..at]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    text[start..at].parse().ok()
+}
+
+/// The first dollar amount a text states ("$24.2 billion" → 24.2).
+fn dollars(text: &str) -> Option<f64> {
+    let at = text.find('$')?;
+    let digits: String = text[at + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    digits.trim_end_matches('.').parse().ok()
 }
 
 /// The figures a (normalised English) text states: numbers that are neither years nor the
@@ -132,6 +227,38 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(figures(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_percentages_and_dollar_amounts() {
+        let text = "In 2022 trade grew by 35% to a record $24.2 billion.";
+        assert_eq!((percent(text), dollars(text)), (Some(35.0), Some(24.2)));
+        assert_eq!(dollars("reached $41 billion."), Some(41.0));
+        assert_eq!(percent("18.5% more"), Some(18.5));
+        assert_eq!((percent("no figures"), dollars("none")), (None, None));
+    }
+
+    #[test]
+    fn finds_places_by_any_name_and_case_ending() {
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        let places = Places::new(&[
+            names(&["Astana", "Астана", "阿斯塔纳"]),
+            names(&["Nur Zholy", "Нұр Жолы", "努尔饶力"]),
+            names(&["Abai", "Абай", "阿拜"]),
+        ]);
+        let cases: [(&str, &[usize]); 7] = [
+            ("они встретились в Астане", &[0]),
+            ("Астанада кездесті", &[0]),
+            ("在阿斯塔纳会见", &[0]),
+            ("the nur zholy checkpoint", &[1]),
+            ("Нұр Жолы бекеті", &[1]),
+            // A short name keeps its whole word: "Абайская" is not "Абай" with an ending.
+            ("абайлаңыз", &[]),
+            ("astanas", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(places.named_in(&normalize(text)), expected, "{text}");
         }
     }
 

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatMemberStatus, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResult,
-    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, MessageId,
-    ParseMode, UserId,
+    ChatMemberStatus, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle,
+    InputMessageContent, InputMessageContentText, Me, MessageId, ParseMode, UserId,
 };
 use tracing::{info, warn};
 
+use super::admin::{self, PAGE_BUTTON, UNANSWERED_PAGE};
 use super::commands::{self, topic_command};
 use super::limit::Verdict;
 use super::pool::Failed;
@@ -32,10 +32,6 @@ type HandlerResult = anyhow::Result<()>;
 const INLINE_RESULTS: usize = 5;
 /// Problems listed in a failed-reload reply; the rest are counted.
 const RELOAD_PROBLEMS_SHOWN: usize = 15;
-/// Questions on one page of `/unanswered`.
-const UNANSWERED_PAGE: usize = 10;
-/// Button data of an `/unanswered` page: `u:` and the offset of its first question.
-const PAGE_BUTTON: &str = "u:";
 
 /// A question found in a message, with the mention of the bot taken out.
 #[derive(Clone, Debug)]
@@ -204,7 +200,7 @@ async fn send_html<R: Telegram>(
 
 /// A message from the fact base in `lang` as HTML: the text is escaped, then `{name}` values,
 /// which are HTML already (escaped by the caller, or markup such as `<code>`), are filled in.
-fn said(engine: &Engine, id: &str, lang: Lang, values: &[(&str, &str)]) -> String {
+pub(super) fn said(engine: &Engine, id: &str, lang: Lang, values: &[(&str, &str)]) -> String {
     fill(&escape(engine.knowledge().message(id, lang)), values)
 }
 
@@ -436,7 +432,7 @@ async fn on_command<R: Telegram>(
         Command::Reload => reload(&bot, &msg, &state, &redactor, lang).await,
         Command::Stats => stats(&bot, &msg, &state, lang).await,
         Command::Unanswered => match admin(&msg, &state) {
-            Some(_) => unanswered_page(&bot, msg.chat.id, &state, 0).await,
+            Some(_) => unanswered_page(&bot, msg.chat.id, &state, 0, lang).await,
             None => refuse(&bot, &msg, &state, "admin_only", lang).await,
         },
     }
@@ -463,14 +459,8 @@ async fn set_language<R: Telegram>(
         )
         .await;
     }
-    match state.set_chat_language(msg.chat.id.0, lang).await {
-        Ok(()) => info!(chat = msg.chat.id.0, %lang, "chat language pinned"),
-        Err(error) => warn!(
-            chat = msg.chat.id.0,
-            %lang,
-            "chat language pinned until the next restart: {error:#}"
-        ),
-    }
+    state.set_chat_language(msg.chat.id.0, lang);
+    info!(chat = msg.chat.id.0, %lang, "chat language pinned");
     send_html(bot, msg, said(&engine, "lang_set", lang, &[]), None).await
 }
 
@@ -514,7 +504,7 @@ async fn refuse<R: Telegram>(
     send_html(bot, msg, said(&state.engine(), message, lang, &[]), None).await
 }
 
-/// `/stats`: the question log's figures, and whether the log is degraded.
+/// `/stats`: the question log's figures, and whether the log is degraded, in `lang`.
 async fn stats<R: Telegram>(bot: &R, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
     if admin(msg, state).is_none() {
         return refuse(bot, msg, state, "admin_only", lang).await;
@@ -528,36 +518,23 @@ async fn stats<R: Telegram>(bot: &R, msg: &Message, state: &BotState, lang: Lang
     })
     .await
     .unwrap_or_else(|_| Err("reading the question log failed".to_owned()));
-    let mut lines = degraded_note(state);
+    let engine = state.engine();
+    let mut lines = admin::degraded_lines(&engine, state.journal.degraded().as_deref(), lang);
     match read {
-        Ok(stats) => lines.extend(stats.lines()),
-        Err(problem) => lines.push(format!("The question log cannot be read: {problem}")),
+        Ok(stats) => lines.extend(admin::stats_lines(&engine, &stats, lang)),
+        Err(problem) => lines.push(admin::unreadable_line(&engine, &problem, lang)),
     }
-    send_html(bot, msg, escape(&lines.join("\n")), None).await
+    send_html(bot, msg, lines.join("\n"), None).await
 }
 
-/// A line saying the log is degraded and why, when it is.
-fn degraded_note(state: &BotState) -> Vec<String> {
-    state
-        .journal
-        .degraded()
-        .map(|problem| {
-            format!(
-                "⚠ The question log is degraded: {problem}. The bot answers as usual; \
-                 questions may be missing from these figures."
-            )
-        })
-        .into_iter()
-        .collect()
-}
-
-/// One page of `/unanswered`, from the question at `offset`, with buttons to the pages
-/// around it. Sent to `chat` as a new message.
+/// One page of `/unanswered` in `lang`, from the question at `offset`, with buttons to the
+/// pages around it. Sent to `chat` as a new message.
 async fn unanswered_page<R: Telegram>(
     bot: &R,
     chat: ChatId,
     state: &BotState,
     offset: usize,
+    lang: Lang,
 ) -> HandlerResult {
     state.flush_journal().await;
     let dir = state.journal.data_dir().to_owned();
@@ -573,52 +550,21 @@ async fn unanswered_page<R: Telegram>(
     })
     .await
     .unwrap_or_else(|_| Err("reading the question log failed".to_owned()));
-    let mut lines = degraded_note(state);
+    let engine = state.engine();
+    let mut lines = admin::degraded_lines(&engine, state.journal.degraded().as_deref(), lang);
     let mut keyboard = None;
     match read {
-        Err(problem) => lines.push(format!("The question log cannot be read: {problem}")),
-        Ok((missed, _)) if missed.is_empty() => lines.push(format!(
-            "No unanswered questions in the last {DEFAULT_SINCE_DAYS} days."
-        )),
+        Err(problem) => lines.push(admin::unreadable_line(&engine, &problem, lang)),
         Ok((missed, groups)) => {
-            lines.push(format!(
-                "Unanswered questions, last {DEFAULT_SINCE_DAYS} days, most asked first \
-                 ({}–{} of {groups}):",
-                offset + 1,
-                offset + missed.len()
+            lines.extend(admin::unanswered_lines(
+                &engine, &missed, groups, offset, lang,
             ));
-            lines.extend(missed.iter().map(|m| {
-                let candidate = m.candidate.as_ref().map_or(String::new(), |intent| {
-                    format!("\n      → picked from \"did you mean\": a phrasing for {intent}")
-                });
-                format!("{:>4} × {}{candidate}", m.count, m.text)
-            }));
-            keyboard = page_buttons(offset, groups);
+            keyboard = admin::page_buttons(&engine, offset, groups, lang);
         }
     }
-    let pieces = render::split(&escape(&lines.join("\n")), render::MESSAGE_LIMIT);
+    let pieces = render::split(&lines.join("\n"), render::MESSAGE_LIMIT);
     send_pieces(bot, chat, None, &pieces, keyboard).await?;
     Ok(())
-}
-
-/// "Previous" and "Next" for the `/unanswered` page at `offset` of `groups` questions.
-fn page_buttons(offset: usize, groups: usize) -> Option<InlineKeyboardMarkup> {
-    let mut row = Vec::new();
-    if offset > 0 {
-        let previous = offset.saturating_sub(UNANSWERED_PAGE);
-        row.push(InlineKeyboardButton::callback(
-            "‹ Previous",
-            format!("{PAGE_BUTTON}{previous}"),
-        ));
-    }
-    if offset + UNANSWERED_PAGE < groups {
-        let next = offset + UNANSWERED_PAGE;
-        row.push(InlineKeyboardButton::callback(
-            "Next ›",
-            format!("{PAGE_BUTTON}{next}"),
-        ));
-    }
-    (!row.is_empty()).then(|| InlineKeyboardMarkup::new(vec![row]))
 }
 
 async fn reload<R: Telegram>(
@@ -798,13 +744,13 @@ async fn unanswered_button<R: Telegram>(
         );
         return Ok(());
     }
-    unanswered_page(
-        bot,
-        callback_chat(query),
-        state,
-        offset.parse().unwrap_or(0),
-    )
-    .await
+    let chat = callback_chat(query);
+    // The chat's pinned language, else the presser's, as for a command.
+    let lang = state
+        .chat_language(chat.0)
+        .or_else(|| interface(Some(&query.from)))
+        .unwrap_or_default();
+    unanswered_page(bot, chat, state, offset.parse().unwrap_or(0), lang).await
 }
 
 /// Answers a button's callback, with a pop-up when there is a `notice`; a failure is logged,

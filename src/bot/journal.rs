@@ -4,6 +4,11 @@
 //! corrupt, read-only, the disk full) the bot answers on, the problem is logged at most once a
 //! minute, `/stats` says the log is degraded, and the writer keeps trying with what it still
 //! holds; a corrupt file is moved aside and a new one started.
+//!
+//! The same file keeps the languages chats pinned with /lang. They are read into memory once
+//! at start (with those of a legacy `chat-languages.json`, imported once) and each new pin is
+//! queued for the writer like a question, so the running bot keeps every pin even when the
+//! file cannot take it. A file started anew is given every pin held in memory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +18,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, info, warn};
 
+use super::settings::{self, Pins};
 use crate::answer::Answer;
+use crate::knowledge::Lang;
 use crate::questions::{self, Change, ChatType, Entry, Followed, QuestionLog, Salt};
 
 /// Changes waiting for the writer; past this the newest are dropped (and the log degraded),
@@ -53,28 +60,62 @@ pub(crate) struct Journal {
     health: Arc<Health>,
     data_dir: PathBuf,
     recent: Mutex<HashMap<i64, Recent>>,
+    /// The languages pinned with /lang; the writer saves each new one.
+    pins: Arc<Pins>,
+}
+
+/// Where the log lives and how it is kept.
+#[derive(Debug, Clone)]
+pub(crate) struct LogSettings {
+    pub(crate) data_dir: PathBuf,
+    pub(crate) retention_days: u32,
+    /// The most the file may grow to, in bytes (`QUESTION_LOG_MAX_MB`); `None`: no cap.
+    pub(crate) max_bytes: Option<u64>,
 }
 
 impl Journal {
-    /// Opens the log in `data_dir` and starts its writer; must run inside the tokio runtime.
-    pub(crate) fn start(data_dir: &Path, retention_days: u32) -> Journal {
-        let (salt, problem) = Salt::load_or_create(data_dir);
+    /// Opens the log, loads the pinned languages (importing a legacy file's once) and starts
+    /// the writer. Must run inside the tokio runtime; it reads the file once, at start, before
+    /// any update is taken.
+    pub(crate) fn start(settings: LogSettings) -> Journal {
+        let (salt, problem) = Salt::load_or_create(&settings.data_dir);
         let health = Arc::new(Health::default());
         if let Some(problem) = problem {
             health.failed(&format!(
-                "{problem}: ids are hashed with a salt for this run only"
+                "{problem}: ids are hashed with a salt for this run only, and languages \
+                 pinned in this run are lost at the next restart"
             ));
         }
+        let pins = Arc::new(Pins::default());
+        let data_dir = settings.data_dir.clone();
+        let mut writer = Writer::new(settings, Arc::clone(&health), Arc::clone(&pins));
+        writer.open_at_start(&salt);
         let (queue, jobs) = mpsc::channel(QUEUE);
-        let writer = Writer::new(data_dir.to_owned(), retention_days, Arc::clone(&health));
         tokio::spawn(writer.run(jobs));
         Journal {
             queue,
             salt,
             health,
-            data_dir: data_dir.to_owned(),
+            data_dir,
             recent: Mutex::new(HashMap::new()),
+            pins,
         }
+    }
+
+    /// The language pinned for `chat`, from memory.
+    pub(crate) fn chat_language(&self, chat: i64) -> Option<Lang> {
+        self.pins.get(&self.salt.hash("chat", chat))
+    }
+
+    /// Pins `chat` to `lang` at once, and queues the pin to be saved; never waits.
+    pub(crate) fn pin_language(&self, chat: i64, lang: Lang) {
+        let hash = self.salt.hash("chat", chat);
+        self.pins.set(hash.clone(), lang);
+        self.send(Change::Pinned {
+            chat: hash,
+            lang,
+            at: questions::now(),
+        });
     }
 
     /// Queues a question and what the bot replied; never waits.
@@ -226,9 +267,9 @@ impl Health {
 
 /// The one task that writes the log.
 struct Writer {
-    dir: PathBuf,
-    retention_days: u32,
+    settings: LogSettings,
     health: Arc<Health>,
+    pins: Arc<Pins>,
     /// `None` until opened, and again after the file turned out corrupt.
     log: Option<QuestionLog>,
     /// Changes a failed write left, oldest first.
@@ -239,11 +280,11 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(dir: PathBuf, retention_days: u32, health: Arc<Health>) -> Writer {
+    fn new(settings: LogSettings, health: Arc<Health>, pins: Arc<Pins>) -> Writer {
         Writer {
-            dir,
-            retention_days,
+            settings,
             health,
+            pins,
             log: None,
             pending: Vec::new(),
             drafts: HashMap::new(),
@@ -316,7 +357,7 @@ impl Writer {
 
     async fn write_on_blocking_thread(mut self) -> Writer {
         let health = Arc::clone(&self.health);
-        let (dir, retention_days) = (self.dir.clone(), self.retention_days);
+        let (settings, pins) = (self.settings.clone(), Arc::clone(&self.pins));
         let joined = tokio::task::spawn_blocking(move || {
             let result = self.write();
             (self, result)
@@ -325,7 +366,7 @@ impl Writer {
         let Ok((mut writer, result)) = joined else {
             // A panic in SQLite's wrapper: nothing to do but start over without the batch.
             health.failed("the question log's writer panicked; its batch is lost");
-            return Writer::new(dir, retention_days, health);
+            return Writer::new(settings, health, pins);
         };
         match result {
             Ok(()) => health.recovered(),
@@ -338,19 +379,109 @@ impl Writer {
         writer
     }
 
+    /// At start: opens the log, reads its pins into memory and imports those of a legacy
+    /// `chat-languages.json` that no chat has in the log, then renames that file. When the log
+    /// cannot be opened or written, the imported pins hold in memory and the file stays for the
+    /// next start.
+    fn open_at_start(&mut self, salt: &Salt) {
+        let (legacy, problem) = settings::read_legacy(&self.settings.data_dir);
+        if let Some(problem) = problem {
+            warn!("{problem}");
+        }
+        let stored = self.open().and_then(|log| {
+            log.pins().map_err(|e| {
+                format!(
+                    "{}: cannot read the pinned languages: {e}",
+                    log.path().display()
+                )
+            })
+        });
+        let opened = match stored {
+            Ok(stored) => {
+                for (chat, lang) in stored {
+                    self.pins.set(chat, lang);
+                }
+                true
+            }
+            Err(problem) => {
+                self.health.failed(&problem);
+                false
+            }
+        };
+        let found = legacy.len();
+        let now = questions::now();
+        let imported: Vec<Change> = legacy
+            .into_iter()
+            .map(|(chat, lang)| (salt.hash("chat", chat), lang))
+            .filter(|(chat, lang)| self.pins.set_if_missing(chat.clone(), *lang))
+            .map(|(chat, lang)| Change::Pinned {
+                chat,
+                lang,
+                at: now,
+            })
+            .collect();
+        let legacy_there = self.settings.data_dir.join(settings::LEGACY_FILE).is_file();
+        if !opened || !legacy_there {
+            return;
+        }
+        let written = match self.log.as_mut() {
+            Some(log) => log
+                .write(&imported)
+                .map_err(|e| format!("{}: {e}", log.path().display())),
+            None => return,
+        };
+        match written.and_then(|()| {
+            settings::retire_legacy(&self.settings.data_dir).map_err(|e| e.to_string())
+        }) {
+            Ok(to) => info!(
+                found,
+                imported = imported.len(),
+                "chat languages moved from {} into the question log; the old file is now {}",
+                settings::LEGACY_FILE,
+                to.display()
+            ),
+            Err(problem) => self.health.failed(&format!(
+                "the pinned languages of {} are not yet in the question log (kept in memory, \
+                 imported again at the next start): {problem}",
+                settings::LEGACY_FILE
+            )),
+        }
+    }
+
+    /// The open log, opening it if need be (a corrupt file moved aside first). A log opened
+    /// anew is given every pin held in memory, ahead of what is pending: it may be a new file.
+    fn open(&mut self) -> Result<&mut QuestionLog, String> {
+        if self.log.is_none() {
+            let (opened, moved) = QuestionLog::open_or_recover(&self.settings.data_dir);
+            if let Some(moved) = moved {
+                error!("{moved}");
+            }
+            let log = opened.map_err(|e| e.to_string())?;
+            if let Some(bytes) = self.settings.max_bytes {
+                log.limit_size(bytes)
+                    .map_err(|e| format!("{}: cannot cap its size: {e}", log.path().display()))?;
+            }
+            let again = self
+                .pins
+                .all()
+                .into_iter()
+                .map(|(chat, lang)| Change::Pinned {
+                    chat,
+                    lang,
+                    at: questions::now(),
+                });
+            self.pending.splice(0..0, again);
+            self.log = Some(log);
+        }
+        Ok(self.log.as_mut().expect("opened above"))
+    }
+
     /// Opens the log if need be, writes what is pending and prunes when due.
     fn write(&mut self) -> Result<(), String> {
         let prune_due = self.prune_due();
-        let log = match self.log.as_mut() {
-            Some(log) => log,
-            None => {
-                let (opened, moved) = QuestionLog::open_or_recover(&self.dir);
-                if let Some(moved) = moved {
-                    error!("{moved}");
-                }
-                self.log.insert(opened.map_err(|e| e.to_string())?)
-            }
-        };
+        let retention_days = self.settings.retention_days;
+        self.open()?;
+        let log = self.log.as_mut().expect("opened");
         if !self.pending.is_empty() {
             match log.write(&self.pending) {
                 Ok(()) => self.pending.clear(),
@@ -364,7 +495,7 @@ impl Writer {
             }
         }
         if prune_due {
-            let before = questions::now() - i64::from(self.retention_days) * 24 * 60 * 60;
+            let before = questions::now() - i64::from(retention_days) * 24 * 60 * 60;
             let deleted = log.prune(before).map_err(|e| e.to_string())?;
             if deleted > 0 {
                 info!(deleted, "questions past their retention deleted");
@@ -372,5 +503,49 @@ impl Writer {
             self.pruned = Some(Instant::now());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log file that turns out corrupt is moved aside, and the new one is given every pin
+    /// held in memory before what was pending.
+    #[test]
+    fn a_log_started_anew_is_given_the_pins_held_in_memory() {
+        let dir = std::env::temp_dir().join(format!("kzcn-journal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(questions::DB_FILE), b"not a database ".repeat(300)).unwrap();
+        let pins = Arc::new(Pins::default());
+        pins.set("aaaa".into(), Lang::Ru);
+        pins.set("bbbb".into(), Lang::Zh);
+        let settings = LogSettings {
+            data_dir: dir.clone(),
+            retention_days: 90,
+            max_bytes: None,
+        };
+        let mut writer = Writer::new(settings, Arc::new(Health::default()), pins);
+        writer.pending.push(Change::Pinned {
+            chat: "bbbb".into(),
+            lang: Lang::Kk,
+            at: questions::now(),
+        });
+        writer.write().expect("a new log takes the writes");
+        let log = QuestionLog::open_existing(&dir).expect("the new log");
+        assert_eq!(
+            log.pins().unwrap(),
+            [("aaaa".to_owned(), Lang::Ru), ("bbbb".to_owned(), Lang::Kk)],
+            "the pins in memory, then the newer pending one"
+        );
+        let aside = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().contains(".corrupt-")
+            })
+            .count();
+        assert_eq!(aside, 1);
     }
 }

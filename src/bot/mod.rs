@@ -5,9 +5,11 @@
 //! `handlers`, which snapshot the knowledge base, call the engine on the `pool` (off the async
 //! threads, a panic caught), `render` the answer as HTML and `send` it (with retries, and plain
 //! text when HTML is refused, a reply never sent twice). `state` holds the shared engine,
-//! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit`, the `store` of
-//! pinned chat languages and the `journal` that queues questions for the question log. `run` starts it all and stops it cleanly.
+//! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit`, and the `journal` that
+//! queues questions for the question log and keeps the `settings` of each chat (its pinned
+//! language) in the same file. `run` starts it all and stops it cleanly.
 
+mod admin;
 mod commands;
 mod handlers;
 mod journal;
@@ -15,8 +17,8 @@ mod limit;
 mod pool;
 pub mod render;
 mod send;
+mod settings;
 mod state;
-mod store;
 #[cfg(test)]
 mod tests;
 

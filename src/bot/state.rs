@@ -1,5 +1,5 @@
 //! What every handler shares: the engine behind an atomic pointer, the knowledge directory,
-//! the admins and the question log's journal. A reload builds a whole new engine off the async threads and swaps it in; a
+//! the admins and the question log's journal (which also keeps the chats' pinned languages). A reload builds a whole new engine off the async threads and swaps it in; a
 //! question in flight keeps the snapshot it took, so it finishes on the old base.
 
 use std::collections::{BTreeSet, HashMap};
@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
-use super::journal::Journal;
+use super::journal::{Journal, LogSettings};
 use super::limit::{Limiter, Verdict};
 use super::pool::{Failed, Pool};
-use super::store::LanguageStore;
 use crate::answer::{Engine, FollowUp};
 use crate::config::ServeConfig;
 use crate::knowledge::{Diff, Lang, LoadError};
@@ -23,8 +22,6 @@ pub struct BotState {
     admins: BTreeSet<u64>,
     /// One reload at a time: two at once would race to report the same diff.
     reloading: tokio::sync::Mutex<()>,
-    /// Languages pinned with /lang, by chat id, kept in DATA_DIR.
-    languages: Arc<LanguageStore>,
     /// What each chat's last answer was about, and when: a short follow-up continues it. Kept
     /// in memory only, for at most `MAX_FOLLOW_UPS` chats. A std mutex, never held across
     /// `.await`.
@@ -83,11 +80,14 @@ impl BotState {
             knowledge_dir: config.knowledge_dir.clone(),
             admins: config.admins.clone(),
             reloading: tokio::sync::Mutex::new(()),
-            languages: Arc::new(LanguageStore::open(&config.data_dir)),
             follow_ups: Mutex::new(HashMap::new()),
             pool: Pool::new(),
             limiter: Limiter::new(config.rate_limit),
-            journal: Journal::start(&config.data_dir, config.retention_days),
+            journal: Journal::start(LogSettings {
+                data_dir: config.data_dir.clone(),
+                retention_days: config.retention_days,
+                max_bytes: config.log_max_mb.map(|mb| u64::from(mb) * 1024 * 1024),
+            }),
             #[cfg(test)]
             fault: None,
         }
@@ -133,15 +133,15 @@ impl BotState {
             .await
     }
 
-    /// The language pinned for a chat with /lang, if any.
+    /// The language pinned for a chat with /lang, if any (from memory).
     pub fn chat_language(&self, chat: i64) -> Option<Lang> {
-        self.languages.get(chat)
+        self.journal.chat_language(chat)
     }
 
-    /// Pins a chat's language and saves the choice, off the async threads. On an error the
-    /// pin holds until the next restart.
-    pub async fn set_chat_language(&self, chat: i64, lang: Lang) -> anyhow::Result<()> {
-        self.languages.set(chat, lang).await
+    /// Pins a chat's language at once; the journal's writer saves it in the question log's
+    /// file. When the file cannot take it, the pin holds until the next restart.
+    pub fn set_chat_language(&self, chat: i64, lang: Lang) {
+        self.journal.pin_language(chat, lang);
     }
 
     /// What a chat's last answer was about, if a new message may continue it: a reply to the

@@ -223,7 +223,7 @@ struct RawLexicon {
     #[serde(default)]
     outside: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
-    places: Vec<Spanned<String>>,
+    places: Vec<Spanned<Vec<String>>>,
 }
 
 /// A parsed file with what is needed to turn byte offsets into line numbers.
@@ -1043,7 +1043,7 @@ fn add_lexicon(knowledge: &mut Knowledge, files: &[Parsed], report: &mut Report)
     for file in files {
         if let Some(lexicon) = &file.raw.lexicon {
             check_lexicon(file, lexicon, report);
-            check_places(knowledge, file, lexicon, report);
+            check_places(file, lexicon, report);
             merge_lexicon(&mut knowledge.lexicon, lexicon);
         }
     }
@@ -1087,23 +1087,18 @@ fn check_lexicon(file: &Parsed, raw: &RawLexicon, report: &mut Report) {
     }
 }
 
-/// A place no fact names would make "where" look answerable where it is not, or is a typo.
-fn check_places(knowledge: &Knowledge, file: &Parsed, raw: &RawLexicon, report: &mut Report) {
-    let named = |place: &str| {
-        knowledge
-            .intents
-            .iter()
-            .flat_map(|intent| &intent.facts)
-            .any(|fact| fact.text.text(Lang::En).contains(place))
-    };
-    for place in raw.places.iter().filter(|p| !named(p.get_ref())) {
-        report.add(
-            &file.at(place),
-            format!(
-                "lexicon: place {:?} is named in no fact's English text",
-                place.get_ref()
-            ),
-        );
+/// A place is matched by its names in every language: one with an empty name, or with its
+/// English name alone, would not be found in questions written in the others.
+fn check_places(file: &Parsed, raw: &RawLexicon, report: &mut Report) {
+    for place in &raw.places {
+        let names = place.get_ref();
+        let problem = match names.as_slice() {
+            _ if names.iter().any(|n| n.trim().is_empty()) => "a place with an empty name",
+            [_] => "a place with its English name alone",
+            [] => "a place with no names",
+            _ => continue,
+        };
+        report.add(&file.at(place), format!("lexicon: {problem}"));
     }
 }
 

@@ -250,9 +250,10 @@ pub struct Lexicon {
     /// Words naming what the articles never cover: other countries and their leaders, prices,
     /// ages, the weather. A question using one is not answered from a neighbouring fact.
     pub outside: PerLang<Vec<String>>,
-    /// Places the facts name, as the English text writes them: a fact naming one can answer
-    /// "where". Checked against the facts when the base loads.
-    pub places: Vec<String>,
+    /// Places, each with its names in the four languages, the English first as the English
+    /// fact text writes it: a fact naming one can answer "where", and a claim naming one is
+    /// checked against the places its facts name.
+    pub places: Vec<Vec<String>>,
 }
 
 /// Every message the code sends, with the `{name}` values the code fills it with. One table:
@@ -313,6 +314,22 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("cmd_stats", &[]),
     ("cmd_unanswered", &[]),
     ("admin_only", &[]),
+    ("stats_day", &["count"]),
+    ("stats_week", &["count"]),
+    ("stats_window", &["days", "count"]),
+    ("stats_answer_rate", &["percent", "answered"]),
+    ("stats_suggestions", &["picked", "offered"]),
+    ("stats_intents", &["list"]),
+    ("stats_languages", &["list"]),
+    ("stats_chat_types", &["list"]),
+    ("stats_none", &[]),
+    ("log_degraded", &["problem"]),
+    ("log_unreadable", &["problem"]),
+    ("unanswered_none", &["days"]),
+    ("unanswered_header", &["days", "first", "last", "total"]),
+    ("unanswered_candidate", &["intent"]),
+    ("page_previous", &[]),
+    ("page_next", &[]),
 ];
 
 /// The bot's own commands. A topic's command may not take one of these names; a test holds

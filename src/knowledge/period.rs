@@ -147,6 +147,12 @@ impl Period {
         })
     }
 
+    /// How many calendar months the period spans, counting partial ones.
+    pub fn months(&self) -> u32 {
+        let index = |d: &Date| u32::from(d.year) * 12 + u32::from(d.month);
+        index(&self.end).saturating_sub(index(&self.start)) + 1
+    }
+
     /// Whether any day of `year` lies in this period.
     pub fn covers_year(&self, year: u16) -> bool {
         self.start.year <= year && year <= self.end.year

@@ -55,6 +55,11 @@ pub struct Part {
     pub claim: Option<Claim>,
     /// Asks which of two periods or figures is higher, or whether a figure went up or down.
     pub compares: bool,
+    /// A comparison of how fast something grew ("did trade grow faster in 2022 or 2023?").
+    pub growth: bool,
+    /// The figures the part states, years aside ("the record $24.2 billion"): in a comparison,
+    /// the values it compares.
+    pub figures: Vec<f64>,
     /// Asks for the exact day ("what date exactly", "какого числа"), not a month or a year.
     pub exact_day: bool,
     /// For "how many": the word counted ("minutes" in "how many minutes").
@@ -79,6 +84,9 @@ struct Markers {
     joiners: &'static [&'static str],
     /// Words asking for an exact day.
     exact_day: &'static [&'static str],
+    /// Words asking how fast something grew (a rate, not whether it grew): a comparison of
+    /// them compares growth rates.
+    growth: &'static [&'static str],
     /// "How many" markers followed by the word counted.
     counters: &'static [&'static str],
     /// Words between a counter and the word counted that are not it ("how many more").
@@ -215,12 +223,29 @@ const EN: Markers = Markers {
         "higher",
         "smaller",
         "lower",
+        "faster",
+        "slower",
+        "longer",
+        "shorter",
+        "how far",
+        "short of",
+        "difference",
     ],
     openers: &[
         "what", "when", "how", "who", "where", "which", "why", "is", "are", "do", "does", "did",
         "can", "will", "was", "were",
     ],
     joiners: &["and", "also", "plus", "and also"],
+    growth: &[
+        "faster",
+        "slower",
+        "growth",
+        "rate",
+        "rates",
+        "percent",
+        "percentage",
+        "pace",
+    ],
     exact_day: &[
         "what day",
         "which day",
@@ -365,6 +390,15 @@ const RU: Markers = Markers {
         "меньше",
         "выше",
         "ниже",
+        "быстрее",
+        "медленнее",
+        "дольше",
+        "длиннее",
+        "короче",
+        "далек",
+        "далеко",
+        "не хватает",
+        "не дотягивает",
     ],
     openers: &[
         "что",
@@ -383,6 +417,19 @@ const RU: Markers = Markers {
         "нужна",
     ],
     joiners: &["и", "а", "также", "а также", "еще", "ещё", "и еще"],
+    growth: &[
+        "рост",
+        "роста",
+        "ростом",
+        "быстрее",
+        "медленнее",
+        "процент",
+        "процентов",
+        "процента",
+        "темп",
+        "темпы",
+        "прирост",
+    ],
     exact_day: &[
         "какого числа",
         "какой день",
@@ -501,6 +548,11 @@ const KK: Markers = Markers {
         "томен бе",
         "азайды ма",
         "кемиди ме",
+        "тезирек",
+        "баяу",
+        "узагырак",
+        "алыс",
+        "айырма",
     ],
     openers: &[
         "кашан",
@@ -514,6 +566,17 @@ const KK: Markers = Markers {
         "кай",
     ],
     joiners: &["жане", "сондай-ак", "тагы", "ал"],
+    growth: &[
+        "осим",
+        "осими",
+        "осимнин",
+        "осимнен",
+        "тезирек",
+        "баяу",
+        "пайыз",
+        "пайызга",
+        "каркыны",
+    ],
     exact_day: &[
         "кай кунни",
         "кай куни",
@@ -621,9 +684,25 @@ const ZH: Markers = Markers {
         "增加还是减少",
         "高还是低",
         "比",
+        "更快",
+        "更长",
+        "还差",
+        "差多少",
+        "相差",
     ],
     openers: &["什么", "多少", "哪", "谁", "几", "为什么", "是否"],
     joiners: &["还有", "另外", "以及", "和", "并且"],
+    growth: &[
+        "增速",
+        "增幅",
+        "增长率",
+        "增长",
+        "涨了多少",
+        "涨幅",
+        "更快",
+        "快",
+        "百分之",
+    ],
     exact_day: &[
         "哪天",
         "哪一天",
@@ -750,6 +829,11 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         names: names(text),
     });
     let compares = markers.compare.iter().any(|w| has(&words, w));
+    let growth = markers.growth.iter().any(|w| has(&words, w)) || text.contains('%');
+    let figures = numbers(&normal, lang)
+        .into_iter()
+        .filter(|v| !(1900.0..=2100.0).contains(v))
+        .collect();
     let day_words = markers.exact_day.iter().any(|w| has(&words, w));
     // "on which exact day …" asks when, whatever its first question word.
     let asks = match asks {
@@ -758,13 +842,15 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     };
     let exact_day = asks == Asks::When && day_words;
     let counted = (asks == Asks::HowMany)
-        .then(|| counted(&normal, markers))
+        .then(|| counted(&normal, markers).or_else(|| counted_unit(&normal)))
         .flatten();
     Part {
         text: text.to_owned(),
         asks,
         claim,
         compares,
+        growth,
+        figures,
         exact_day,
         counted,
         lang,
@@ -793,6 +879,25 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
         }
     }
     None
+}
+
+/// What a "how many" question counts where no counted word follows its marker but it names a
+/// sum of money or a percentage: Kazakh puts the marker anywhere ("жалпы көлемі қанша
+/// доллар"), and Chinese runs words together ("多少亿美元", "百分之几").
+fn counted_unit(normal: &str) -> Option<String> {
+    let word_starts = |stems: &[&str]| {
+        normal
+            .split(' ')
+            .any(|w| stems.iter().any(|stem| w.starts_with(stem)))
+    };
+    if normal.contains("美元") || word_starts(&["dollar", "доллар", "usd"]) {
+        Some("dollars".to_owned())
+    } else if normal.contains("百分之") || word_starts(&["percent", "процент", "пайыз"])
+    {
+        Some("percent".to_owned())
+    } else {
+        None
+    }
 }
 
 /// The two countries every question is about, and the word joining them: never what a

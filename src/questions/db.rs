@@ -37,6 +37,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX questions_at ON questions (at);
     -- /unanswered groups by text and looks up the offers picked for each.
     CREATE INDEX questions_text ON questions (text, followed);",
+    // 2: each chat's settings, found by the chat's salted hash (never the id itself), so a
+    // pinned language is looked up with the same hash the questions carry.
+    "CREATE TABLE chat_settings (
+        chat_hash TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// What went wrong with the log's file.
@@ -193,6 +200,7 @@ impl QuestionLog {
         for change in changes {
             match change {
                 Change::Asked(entry) => insert(&tx, entry)?,
+                Change::Pinned { chat, lang, at } => super::settings::pin(&tx, chat, *lang, *at)?,
                 Change::Followed {
                     question,
                     how,
@@ -206,6 +214,22 @@ impl QuestionLog {
             }
         }
         tx.commit()
+    }
+
+    /// Caps the file at about `bytes`: a write that would grow it further fails with
+    /// SQLITE_FULL, as on a full disk. A cap below the file's size holds it at that size.
+    pub fn limit_size(&self, bytes: u64) -> rusqlite::Result<()> {
+        let page: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))?;
+        let pages = (bytes / page.max(1) as u64).max(1);
+        // The new limit is a row to read, not a statement to execute.
+        let _: i64 =
+            self.conn
+                .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                    row.get(0)
+                })?;
+        Ok(())
     }
 
     /// Deletes the questions asked before `before` (seconds since 1970); returns how many.

@@ -3,7 +3,8 @@
 //! `DATA_DIR/questions.sqlite3`, in WAL mode, whose schema carries its version and is migrated
 //! when opened (`db`). No name or username is kept: user and chat ids only as salted hashes,
 //! with a salt made once into `DATA_DIR` (`privacy`). `report` holds the admins' queries and
-//! their table, CSV and JSON forms.
+//! their table, CSV and JSON forms. The same file keeps each chat's settings (the language
+//! pinned with `/lang`), by the chat's salted hash (`settings`).
 //!
 //! Everything here is synchronous and knows nothing of tokio, so the command line reads the
 //! log with the same code; the bot writes to it through one writer task (`bot::journal`).
@@ -11,6 +12,7 @@
 mod db;
 mod privacy;
 mod report;
+mod settings;
 #[cfg(test)]
 mod tests;
 
@@ -116,6 +118,12 @@ pub enum Change {
         question: i64,
         how: Followed,
         intent: String,
+    },
+    /// The chat whose salted hash is `chat` pinned its language at `at` (seconds since 1970).
+    Pinned {
+        chat: String,
+        lang: Lang,
+        at: i64,
     },
 }
 

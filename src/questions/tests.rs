@@ -33,7 +33,7 @@ fn entry(text: &str, kind: &'static str, intent: Option<&str>, ago: i64, chat: C
 fn id_of(change: &Change) -> i64 {
     match change {
         Change::Asked(entry) => entry.id,
-        Change::Followed { .. } => unreachable!(),
+        _ => unreachable!(),
     }
 }
 
@@ -177,4 +177,92 @@ fn a_corrupt_file_is_moved_aside_and_a_new_log_started() {
         .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
         .count();
     assert_eq!(aside, 1);
+}
+
+#[test]
+fn pins_are_kept_by_chat_hash_replaced_by_a_new_one_and_outlive_retention() {
+    let dir = fresh_dir("pins");
+    let mut log = QuestionLog::open(&dir).expect("opens");
+    let pin = |chat: &str, lang, at| Change::Pinned {
+        chat: chat.to_owned(),
+        lang,
+        at,
+    };
+    log.write(&[
+        pin("aaaa", Lang::Ru, NOW - 400 * DAY),
+        pin("bbbb", Lang::Kk, NOW),
+        pin("aaaa", Lang::Zh, NOW - 300 * DAY),
+    ])
+    .expect("written");
+    log.conn()
+        .execute("INSERT INTO chat_settings VALUES ('cccc', 'fr', 0)", [])
+        .unwrap();
+    log.prune(NOW).expect("pruned");
+    drop(log);
+    let log = QuestionLog::open_existing(&dir).expect("reopens");
+    assert_eq!(
+        log.pins().expect("read"),
+        [("aaaa".to_owned(), Lang::Zh), ("bbbb".to_owned(), Lang::Kk)],
+        "the last pin of each chat, whatever its age; a language not known is skipped"
+    );
+}
+
+#[test]
+fn a_log_of_the_first_schema_gains_the_settings_table_and_keeps_its_questions() {
+    let dir = fresh_dir("v1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
+    old.execute_batch(db::MIGRATIONS[0]).unwrap();
+    old.execute_batch(
+        "PRAGMA user_version = 1;
+         INSERT INTO questions (id, at, chat_type, lang, kind, confidence, text, user_hash,
+             chat_hash)
+         VALUES (1, 1800000000, 'private', 'en', 'unknown', 0.1, 'q', 'u', 'c');",
+    )
+    .unwrap();
+    drop(old);
+    let mut log = QuestionLog::open(&dir).expect("migrates");
+    assert_eq!(log.version().unwrap(), 2);
+    assert_eq!(log.stats(NOW, 1).unwrap().questions, 1);
+    log.write(&[Change::Pinned {
+        chat: "c".into(),
+        lang: Lang::Ru,
+        at: NOW,
+    }])
+    .expect("the new table takes pins");
+    assert_eq!(log.pins().unwrap(), [("c".to_owned(), Lang::Ru)]);
+}
+
+/// A disk that fills up, made by capping the file: the write fails with SQLITE_FULL, all of
+/// its batch or none, and what was written before stays readable.
+#[test]
+fn a_capped_log_fails_writes_with_sqlite_full_and_stays_readable() {
+    let dir = fresh_dir("full");
+    let mut log = QuestionLog::open(&dir).expect("opens");
+    log.write(&[entry("q", "unknown", None, 0, ChatType::Private)])
+        .unwrap();
+    log.limit_size(1).expect("capped");
+    let batch: Vec<Change> = (0..200)
+        .map(|n| {
+            entry(
+                &format!("question {n} {}", "x".repeat(250)),
+                "unknown",
+                None,
+                0,
+                ChatType::Private,
+            )
+        })
+        .collect();
+    let error = log.write(&batch).expect_err("the file cannot grow");
+    assert_eq!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DiskFull),
+        "{error}"
+    );
+    assert!(!is_corrupt(&error), "a full disk is not a corrupt file");
+    assert_eq!(
+        log.stats(NOW, 1).unwrap().questions,
+        1,
+        "the batch left nothing"
+    );
 }
