@@ -219,6 +219,9 @@ pub struct ServeConfig {
     pub rate_limit: Option<RateLimit>,
     /// Days a logged question is kept (`DATA_RETENTION_DAYS`).
     pub retention_days: u32,
+    /// Whether replies keep to Telegram's sending limits (`TELEGRAM_THROTTLE`, on unless
+    /// `off`): off only against a Bot API server that has no such limits, such as a benchmark's.
+    pub throttle: bool,
     /// The most the question log's file may grow to, in MiB (`QUESTION_LOG_MAX_MB`); `None`
     /// when not set: only the disk limits it. At the cap the log stops taking questions, as on
     /// a full disk, until retention frees room.
@@ -258,6 +261,8 @@ pub enum ConfigError {
          silently missing"
     )]
     DotEnv(usize),
+    #[error("{name}: \"{value}\" is neither on nor off")]
+    BadSwitch { name: &'static str, value: String },
     #[error("{name}: \"{value}\" is not a whole number from {min} to 100000")]
     BadNumber {
         name: &'static str,
@@ -298,6 +303,22 @@ fn parse_number(
         .ok()
         .filter(|n| (min..=100_000).contains(n))
         .ok_or(ConfigError::BadNumber { name, value, min })
+}
+
+/// An on/off setting (case aside), or `default` when unset.
+fn parse_switch(
+    name: &'static str,
+    value: Option<String>,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    let Some(value) = non_empty(value) else {
+        return Ok(default);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(ConfigError::BadSwitch { name, value }),
+    }
 }
 
 /// `RATE_LIMIT_PER_MINUTE` (0 turns the limit off) and `RATE_LIMIT_BURST`.
@@ -394,6 +415,7 @@ impl ServeConfig {
                 DEFAULT_RETENTION_DAYS,
                 1,
             )?,
+            throttle: parse_switch("TELEGRAM_THROTTLE", var("TELEGRAM_THROTTLE"), true)?,
             log_max_mb: non_empty(var("QUESTION_LOG_MAX_MB"))
                 .map(|value| parse_number("QUESTION_LOG_MAX_MB", Some(value), 0, 1))
                 .transpose()?,
@@ -433,11 +455,13 @@ mod tests {
                 ("RATE_LIMIT_PER_MINUTE", "6"),
                 ("RATE_LIMIT_BURST", "2"),
                 ("DATA_RETENTION_DAYS", "30"),
+                ("TELEGRAM_THROTTLE", "Off"),
                 ("QUESTION_LOG_MAX_MB", "512"),
             ]),
         )
         .expect("valid");
         assert_eq!(config.retention_days, 30);
+        assert!(!config.throttle);
         assert_eq!(config.log_max_mb, Some(512));
         assert_eq!(
             config.rate_limit,
@@ -484,6 +508,10 @@ mod tests {
         assert_eq!(config.knowledge_dir, PathBuf::from("kb"));
         assert_eq!(config.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
         assert_eq!(config.retention_days, DEFAULT_RETENTION_DAYS);
+        assert!(
+            config.throttle,
+            "Telegram's limits are kept unless switched off"
+        );
         assert_eq!(config.log_max_mb, None, "no cap but the disk");
         assert_eq!(
             config.rate_limit,
@@ -540,7 +568,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 11] = [
+        let cases: [(&[(&str, &str)], ConfigError); 12] = [
+            (
+                &[TOKEN, ("TELEGRAM_THROTTLE", "false")],
+                ConfigError::BadSwitch {
+                    name: "TELEGRAM_THROTTLE",
+                    value: "false".into(),
+                },
+            ),
             (
                 &[TOKEN, ("DATA_RETENTION_DAYS", "0")],
                 ConfigError::BadNumber {

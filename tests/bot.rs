@@ -770,6 +770,8 @@ fn cyrillic_any(text: &str) -> bool {
 
 const NOTICE: &str = "faster than I can answer";
 const TIGHT_LIMIT: [(&str, &str); 2] = [("RATE_LIMIT_PER_MINUTE", "1"), ("RATE_LIMIT_BURST", "3")];
+/// No per-user limit, so only the throttle can hold replies back.
+const UNLIMITED: [(&str, &str); 1] = [("RATE_LIMIT_PER_MINUTE", "0")];
 
 /// One user flooding the bot gets a few answers, one polite notice, then silence; others are
 /// answered as usual meanwhile.
@@ -787,6 +789,43 @@ async fn a_flood_from_one_user_gets_one_notice_and_starves_no_one() {
     assert_eq!(sent.len(), 4, "three answers and one notice: {sent:#?}");
     assert!(sent[..3].iter().all(|m| text(m).contains("24.2")));
     assert!(text(&sent[3]).contains(NOTICE), "{}", sent[3]);
+    bot.stop().await;
+}
+
+/// Telegram lets a bot send about one message a second to one chat, so by default replies to
+/// one chat are paced: three quick questions are answered over two seconds at least.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_replies_to_one_chat_are_paced_a_second_apart() {
+    let bot = start_bot_with(knowledge_dir(), fresh_data_dir(), &UNLIMITED).await;
+    for _ in 0..3 {
+        bot.api.push(update::private_text(USER, "trade 2022"));
+    }
+    let sent = bot.api.messages_to(USER, 3).await;
+    assert!(sent.iter().all(|m| text(m).contains("24.2")));
+    let at: Vec<Instant> = bot.api.calls("sendMessage").iter().map(|c| c.at).collect();
+    let spread = at[2] - at[0];
+    assert!(
+        spread >= Duration::from_millis(1900),
+        "paced over {spread:?}"
+    );
+    bot.stop().await;
+}
+
+/// With `TELEGRAM_THROTTLE=off` nothing stands between the handlers and the API: forty replies
+/// to one chat, which the throttle would spread over more than a minute (one a second, twenty
+/// a minute), all arrive within seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_throttle_off_replies_to_one_chat_are_not_paced() {
+    let settings = [UNLIMITED[0], ("TELEGRAM_THROTTLE", "off")];
+    let bot = start_bot_with(knowledge_dir(), fresh_data_dir(), &settings).await;
+    let asked = Instant::now();
+    for _ in 0..40 {
+        bot.api.push(update::private_text(USER, "trade 2022"));
+    }
+    let sent = bot.api.messages_to(USER, 40).await;
+    let took = asked.elapsed();
+    assert!(sent.iter().all(|m| text(m).contains("24.2")));
+    assert!(took < Duration::from_secs(10), "40 replies took {took:?}");
     bot.stop().await;
 }
 

@@ -21,7 +21,7 @@ use super::pool::Failed;
 use super::render::{self, escape, Button};
 use super::send::{describe, retrying, send_pieces};
 use super::state::BotState;
-use super::{menus_differ, register_commands, Command, Redactor, TgBot};
+use super::{menus_differ, register_commands, Command, Redactor, Telegram};
 use crate::answer::{Answer, Engine};
 use crate::knowledge::{fill, Lang};
 use crate::questions::{self, ChatType, QuestionLog, DEFAULT_SINCE_DAYS};
@@ -41,20 +41,21 @@ struct Question(String);
 #[derive(Clone, Debug)]
 struct TopicCommand(String);
 
-pub(super) fn schema() -> UpdateHandler<anyhow::Error> {
+/// The routing tree for a bot talking through `R` (throttled or not).
+pub(super) fn schema<R: Telegram>() -> UpdateHandler<anyhow::Error> {
     let messages = Update::filter_message()
         .branch(
             dptree::entry()
                 .filter_command::<Command>()
-                .endpoint(on_command),
+                .endpoint(on_command::<R>),
         )
-        .branch(dptree::filter_map(topic_in).endpoint(on_topic))
-        .branch(dptree::filter_map(question_in).endpoint(on_question))
-        .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(on_not_text));
+        .branch(dptree::filter_map(topic_in).endpoint(on_topic::<R>))
+        .branch(dptree::filter_map(question_in).endpoint(on_question::<R>))
+        .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(on_not_text::<R>));
     dptree::entry()
         .branch(messages)
-        .branch(Update::filter_callback_query().endpoint(on_callback))
-        .branch(Update::filter_inline_query().endpoint(on_inline))
+        .branch(Update::filter_callback_query().endpoint(on_callback::<R>))
+        .branch(Update::filter_inline_query().endpoint(on_inline::<R>))
 }
 
 /// The topic command a message sends, if it is one of the current fact base's: read afresh
@@ -129,7 +130,7 @@ fn requester(msg: &Message) -> Option<i64> {
 
 /// Counts a message against its sender's rate limit. Over the limit the message is dropped,
 /// and the sender is told why, once per window.
-async fn admitted(bot: &TgBot, msg: &Message, state: &BotState) -> anyhow::Result<bool> {
+async fn admitted<R: Telegram>(bot: &R, msg: &Message, state: &BotState) -> anyhow::Result<bool> {
     let Some(who) = requester(msg) else {
         return Ok(true);
     };
@@ -168,8 +169,8 @@ fn reply_target(msg: &Message) -> Option<MessageId> {
     (!msg.chat.is_private()).then_some(msg.id)
 }
 
-async fn send_answer(
-    bot: &TgBot,
+async fn send_answer<R: Telegram>(
+    bot: &R,
     msg: &Message,
     engine: &Engine,
     answer: &Answer,
@@ -186,8 +187,8 @@ async fn send_answer(
     Ok(())
 }
 
-async fn send_html(
-    bot: &TgBot,
+async fn send_html<R: Telegram>(
+    bot: &R,
     msg: &Message,
     html: String,
     keyboard: Option<InlineKeyboardMarkup>,
@@ -203,8 +204,8 @@ pub(super) fn said(engine: &Engine, id: &str, lang: Lang, values: &[(&str, &str)
     fill(&escape(engine.knowledge().message(id, lang)), values)
 }
 
-async fn on_question(
-    bot: TgBot,
+async fn on_question<R: Telegram>(
+    bot: R,
     msg: Message,
     question: Question,
     state: Arc<BotState>,
@@ -262,12 +263,17 @@ fn log_question(state: &BotState, msg: &Message, answer: &Answer) {
 
 /// The reply when the engine failed on a question: the user learns it was not their fault,
 /// and the chat goes on working.
-async fn apologise(bot: &TgBot, msg: &Message, state: &BotState, engine: &Engine) -> HandlerResult {
+async fn apologise<R: Telegram>(
+    bot: &R,
+    msg: &Message,
+    state: &BotState,
+    engine: &Engine,
+) -> HandlerResult {
     let html = said(engine, "answer_failed", ui_lang(state, msg), &[]);
     send_html(bot, msg, html, None).await
 }
 
-async fn on_not_text(bot: TgBot, msg: Message, state: Arc<BotState>) -> HandlerResult {
+async fn on_not_text<R: Telegram>(bot: R, msg: Message, state: Arc<BotState>) -> HandlerResult {
     if !admitted(&bot, &msg, &state).await? {
         return Ok(());
     }
@@ -302,8 +308,8 @@ fn help_text(engine: &Engine, me: &Me, lang: Lang) -> String {
 }
 
 /// A topic's command: the topic's overview answer.
-async fn on_topic(
-    bot: TgBot,
+async fn on_topic<R: Telegram>(
+    bot: R,
     msg: Message,
     topic: TopicCommand,
     state: Arc<BotState>,
@@ -323,8 +329,8 @@ async fn on_topic(
     }
 }
 
-async fn on_command(
-    bot: TgBot,
+async fn on_command<R: Telegram>(
+    bot: R,
     msg: Message,
     command: Command,
     state: Arc<BotState>,
@@ -433,7 +439,12 @@ async fn on_command(
 }
 
 /// `/lang xx`: pins the chat's language. In groups only the chat's admins may.
-async fn set_language(bot: &TgBot, msg: &Message, state: &BotState, code: &str) -> HandlerResult {
+async fn set_language<R: Telegram>(
+    bot: &R,
+    msg: &Message,
+    state: &BotState,
+    code: &str,
+) -> HandlerResult {
     let engine = state.engine();
     let current = ui_lang(state, msg);
     let Some(lang) = Lang::from_code(code.trim()) else {
@@ -455,7 +466,7 @@ async fn set_language(bot: &TgBot, msg: &Message, state: &BotState, code: &str) 
 
 /// Whether a group message comes from one of the group's admins. Anonymous admins post as the
 /// group itself, which only they can do; anyone else is asked about by numeric id.
-async fn group_admin(bot: &TgBot, msg: &Message) -> Result<bool, teloxide::RequestError> {
+async fn group_admin<R: Telegram>(bot: &R, msg: &Message) -> Result<bool, teloxide::RequestError> {
     let as_this_group = msg
         .sender_chat
         .as_ref()
@@ -480,8 +491,8 @@ fn admin(msg: &Message, state: &BotState) -> Option<u64> {
 }
 
 /// Refuses an admin command to someone else, and logs the attempt.
-async fn refuse(
-    bot: &TgBot,
+async fn refuse<R: Telegram>(
+    bot: &R,
     msg: &Message,
     state: &BotState,
     message: &str,
@@ -494,7 +505,7 @@ async fn refuse(
 }
 
 /// `/stats`: the question log's figures, and whether the log is degraded, in `lang`.
-async fn stats(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
+async fn stats<R: Telegram>(bot: &R, msg: &Message, state: &BotState, lang: Lang) -> HandlerResult {
     if admin(msg, state).is_none() {
         return refuse(bot, msg, state, "admin_only", lang).await;
     }
@@ -518,8 +529,8 @@ async fn stats(bot: &TgBot, msg: &Message, state: &BotState, lang: Lang) -> Hand
 
 /// One page of `/unanswered` in `lang`, from the question at `offset`, with buttons to the
 /// pages around it. Sent to `chat` as a new message.
-async fn unanswered_page(
-    bot: &TgBot,
+async fn unanswered_page<R: Telegram>(
+    bot: &R,
     chat: ChatId,
     state: &BotState,
     offset: usize,
@@ -556,8 +567,8 @@ async fn unanswered_page(
     Ok(())
 }
 
-async fn reload(
-    bot: &TgBot,
+async fn reload<R: Telegram>(
+    bot: &R,
     msg: &Message,
     state: &BotState,
     redactor: &Redactor,
@@ -665,7 +676,11 @@ fn pressed(engine: &Engine, data: &str, fallback: Lang) -> Pressed {
     found.unwrap_or(Pressed::Stale)
 }
 
-async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> HandlerResult {
+async fn on_callback<R: Telegram>(
+    bot: R,
+    query: CallbackQuery,
+    state: Arc<BotState>,
+) -> HandlerResult {
     let engine = state.engine();
     let lang = interface(Some(&query.from)).unwrap_or_default();
     let verdict = state.admit(query.from.id.0 as i64);
@@ -711,8 +726,8 @@ async fn on_callback(bot: TgBot, query: CallbackQuery, state: Arc<BotState>) -> 
 
 /// A press on an `/unanswered` page button: the next page, for an admin only, whoever sent
 /// the page.
-async fn unanswered_button(
-    bot: &TgBot,
+async fn unanswered_button<R: Telegram>(
+    bot: &R,
     query: &CallbackQuery,
     state: &BotState,
     verdict: Verdict,
@@ -740,7 +755,7 @@ async fn unanswered_button(
 
 /// Answers a button's callback, with a pop-up when there is a `notice`; a failure is logged,
 /// and what the press brings still goes out.
-async fn answer_callback(bot: &TgBot, query: &CallbackQuery, notice: Option<String>) {
+async fn answer_callback<R: Telegram>(bot: &R, query: &CallbackQuery, notice: Option<String>) {
     let answered = retrying(|| match &notice {
         Some(text) => bot
             .answer_callback_query(query.id.clone())
@@ -762,7 +777,7 @@ fn callback_chat(query: &CallbackQuery) -> ChatId {
         .map_or(ChatId(query.from.id.0 as i64), |m| m.chat().id)
 }
 
-async fn on_inline(bot: TgBot, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
+async fn on_inline<R: Telegram>(bot: R, query: InlineQuery, state: Arc<BotState>) -> HandlerResult {
     if state.admit(query.from.id.0 as i64) != Verdict::Go {
         // No engine work over the limit; an empty answer, not cached, so a later try is real.
         retrying(|| {

@@ -44,12 +44,13 @@ use std::time::{Duration, Instant};
 
 use teloxide::adaptors::throttle::Limits;
 use teloxide::adaptors::Throttle;
-use teloxide::dispatching::{Dispatcher, UpdateHandler};
+use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
 use teloxide::types::{BotCommand, BotCommandScope};
 use teloxide::update_listeners::{webhooks, Polling, UpdateListener};
+use teloxide::RequestError;
 use tracing::{error, info, warn};
 
 pub use commands::Command;
@@ -59,9 +60,25 @@ use crate::answer::Engine;
 use crate::config::ServeConfig;
 use crate::knowledge::Lang;
 
-/// The bot every handler talks through: rate-limited to Telegram's limits (1 message a second
-/// per chat, 20 a minute per group, 30 a second overall), and waiting out 429s by itself.
-pub type TgBot = Throttle<Bot>;
+/// The Bot API client every handler talks through. By default it is `Throttle<Bot>`, which
+/// keeps to Telegram's limits (1 message a second per chat, 20 a minute per group, 30 a second
+/// overall) and waits out 429s by itself; with `TELEGRAM_THROTTLE=off` it is the bare `Bot`,
+/// for a local Bot API server or a benchmark. The handlers are generic over it, rather than
+/// the adaptor being given huge limits, because the adaptor's queue costs time of its own even
+/// when it never waits.
+pub(crate) trait Telegram:
+    Requester<Err = RequestError, GetUpdates: Send, DeleteWebhook: Send> + Clone + Send + Sync + 'static
+{
+}
+
+impl<T> Telegram for T where
+    T: Requester<Err = RequestError, GetUpdates: Send, DeleteWebhook: Send>
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 /// How long one `getUpdates` long poll waits for news. It must stay below the HTTP client's
 /// request time-out (17 s in teloxide's default client, which `Bot::new` builds), which also
@@ -96,7 +113,24 @@ pub(crate) async fn serve(
     if let Some(url) = &config.api_url {
         raw = raw.set_api_url(url.clone());
     }
-    let bot = Throttle::new_spawn(raw, Limits::default());
+    match config.throttle {
+        true => {
+            let throttled = Throttle::new_spawn(raw, Limits::default());
+            serve_through(throttled, config, state, stopping, started).await
+        }
+        false => serve_through(raw, config, state, stopping, started).await,
+    }
+}
+
+/// `serve` once the client is chosen: connects, sets the menus, then takes updates until
+/// `stopping` turns true.
+async fn serve_through<R: Telegram>(
+    bot: R,
+    config: ServeConfig,
+    state: BotState,
+    stopping: tokio::sync::watch::Receiver<bool>,
+    started: Instant,
+) -> anyhow::Result<()> {
     let redactor = Arc::new(Redactor::for_config(&config));
 
     let me = send::retrying(|| bot.get_me().send()).await.map_err(|e| {
@@ -110,7 +144,7 @@ pub(crate) async fn serve(
     register_commands(&bot, &state.engine(), &redactor).await;
     spawn_reload_on_sighup(Arc::clone(&state), bot.clone(), Arc::clone(&redactor));
 
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema::<R>())
         .dependencies(dptree::deps![Arc::clone(&state), Arc::clone(&redactor)])
         .default_handler(
             |update| async move { tracing::debug!(id = update.id.0, "update ignored") },
@@ -169,16 +203,11 @@ fn stop_when(mut stopping: tokio::sync::watch::Receiver<bool>, token: StopToken)
     });
 }
 
-/// The routing tree: commands, questions, buttons and inline queries.
-pub fn schema() -> UpdateHandler<anyhow::Error> {
-    handlers::schema()
-}
-
 /// Sets the command menus in every language: everything in private chats, the asking
 /// commands in groups. The default menu is English; Telegram shows the user's language where
 /// one is set. The topics' commands come from the fact base, so a reload that changes them
 /// sets the menus again.
-pub(crate) async fn register_commands(bot: &TgBot, engine: &Engine, redactor: &Redactor) {
+pub(crate) async fn register_commands<R: Telegram>(bot: &R, engine: &Engine, redactor: &Redactor) {
     for lang in Lang::ALL {
         // Telegram wants bare names ("ask") and descriptions of 1–256 characters (the loader
         // holds topic titles to that).
@@ -227,7 +256,7 @@ pub(crate) fn menus_differ(old: &Engine, new: &Engine) -> bool {
 }
 
 #[cfg(unix)]
-fn spawn_reload_on_sighup(state: Arc<BotState>, bot: TgBot, redactor: Arc<Redactor>) {
+fn spawn_reload_on_sighup<R: Telegram>(state: Arc<BotState>, bot: R, redactor: Arc<Redactor>) {
     use tokio::signal::unix::{signal, SignalKind};
     let Ok(mut hangup) = signal(SignalKind::hangup()) else {
         warn!("cannot listen for SIGHUP: reload with /reload instead");
@@ -253,7 +282,7 @@ fn spawn_reload_on_sighup(state: Arc<BotState>, bot: TgBot, redactor: Arc<Redact
 }
 
 #[cfg(not(unix))]
-fn spawn_reload_on_sighup(_state: Arc<BotState>, _bot: TgBot, _redactor: Arc<Redactor>) {}
+fn spawn_reload_on_sighup<R: Telegram>(_state: Arc<BotState>, _bot: R, _redactor: Arc<Redactor>) {}
 
 /// Completes on SIGTERM (what `docker stop` sends) or SIGINT (Ctrl-C).
 pub async fn stop_signal() {

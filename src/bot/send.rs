@@ -13,7 +13,7 @@ use teloxide::{ApiError, RequestError};
 use tracing::warn;
 
 use super::render;
-use super::{scrub_tokens, TgBot};
+use super::{scrub_tokens, Telegram};
 
 const ATTEMPTS: u32 = 5;
 const FIRST_DELAY: Duration = Duration::from_millis(300);
@@ -112,8 +112,8 @@ where
 
 /// Sends HTML pieces in order, the keyboard under the last one, the first as a reply to
 /// `reply_to` when given. Falls back to plain text for a piece Telegram cannot parse.
-pub(crate) async fn send_pieces(
-    bot: &TgBot,
+pub(crate) async fn send_pieces<R: Telegram>(
+    bot: &R,
     chat: ChatId,
     reply_to: Option<MessageId>,
     pieces: &[String],
@@ -137,8 +137,8 @@ pub(crate) async fn send_pieces(
 
 /// One message, retried while it surely was not sent. When it may have been (the response
 /// was lost), it counts as sent: a reply missing its confirmation beats a reply shown twice.
-async fn send_one(
-    bot: &TgBot,
+async fn send_one<R: Telegram>(
+    bot: &R,
     chat: ChatId,
     text: &str,
     mode: Option<ParseMode>,
