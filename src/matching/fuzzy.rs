@@ -5,8 +5,6 @@
 //! few lookups give a short list of candidates, and only those are compared letter by letter.
 //! Deletions are stored as 64-bit hashes in one sorted vector: small, and a binary search away.
 
-use std::collections::HashSet;
-
 use super::work;
 
 /// How many letters may be wrong in a word of `len` letters: short words must match exactly,
@@ -23,40 +21,47 @@ pub(crate) fn allowed_distance(len: usize) -> usize {
 /// FNV-1a: fixed on every run, and a few times cheaper than SipHash on words this short. A
 /// collision only adds a candidate, which the letter-by-letter comparison then drops.
 fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    hash_chars(text.chars())
+}
+
+/// FNV-1a over the UTF-8 bytes of `chars`, so a deletion is hashed without being written out.
+fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
+    let mut buffer = [0u8; 4];
+    chars.fold(0xcbf2_9ce4_8422_2325, |h, c| {
+        c.encode_utf8(&mut buffer)
+            .bytes()
+            .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
     })
 }
 
-/// Every distinct string made by deleting up to `depth` characters from `word`: `word` first,
-/// then one deletion, then two, each in a fixed order, so the closest keys are probed first
-/// and a capped lookup is the same on every run.
-fn deletions(word: &str, depth: usize) -> Vec<String> {
-    let mut all = vec![word.to_owned()];
-    let mut seen = HashSet::from([word.to_owned()]);
-    let mut level = 0..all.len();
+/// The keys of every distinct string made by deleting up to `depth` characters from `word`:
+/// `word` first, then one deletion, then two, each in a fixed order, so the closest keys are
+/// probed first and a capped lookup is the same on every run. Strings are told apart by their
+/// keys, which is all a lookup compares.
+fn deletion_keys(word: &str, depth: usize) -> Vec<u64> {
+    let mut keys = vec![hash(word)];
+    let mut level: Vec<Vec<char>> = vec![word.chars().collect()];
     for _ in 0..depth {
-        let end = all.len();
-        for n in level {
-            let chars: Vec<char> = all[n].chars().collect();
-            if chars.len() <= 2 {
-                continue;
-            }
+        let mut next = Vec::new();
+        for chars in level.iter().filter(|chars| chars.len() > 2) {
             for skip in 0..chars.len() {
-                let shorter: String = chars
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, _)| i != skip)
-                    .map(|(_, c)| c)
-                    .collect();
-                if seen.insert(shorter.clone()) {
-                    all.push(shorter);
+                let shorter = || {
+                    chars
+                        .iter()
+                        .enumerate()
+                        .filter(move |&(i, _)| i != skip)
+                        .map(|(_, &c)| c)
+                };
+                let key = hash_chars(shorter());
+                if !keys.contains(&key) {
+                    keys.push(key);
+                    next.push(shorter().collect());
                 }
             }
         }
-        level = end..all.len();
+        level = next;
     }
-    all
+    keys
 }
 
 fn same_letters(a: &str, b: &str) -> bool {
@@ -105,8 +110,8 @@ impl Fuzzy {
             }
             // Three-letter terms are stored with their deletions too, for a swap ("adn").
             let depth = allowed_distance(term.chars().count()).max(1);
-            for deletion in deletions(term, depth) {
-                entries.push((hash(&deletion), id as u32));
+            for key in deletion_keys(term, depth) {
+                entries.push((key, id as u32));
             }
         }
         entries.sort_unstable();
@@ -130,13 +135,12 @@ impl Fuzzy {
         // A three-letter word may have lost one letter of a four-letter term, or swapped two
         // ("adn"), nothing else: any other change of one letter in three spells another word.
         let allowed = if len == 3 { 1 } else { allowed_distance(len) };
-        let keys = deletions(word, allowed);
+        let keys = deletion_keys(word, allowed);
         let mut probed = 0;
         // At most `MAX_CANDIDATES` ids: a list is cheaper to search than a set to hash.
         let mut candidates: Vec<u32> = Vec::new();
-        'keys: for deletion in &keys {
+        'keys: for &key in &keys {
             probed += 1;
-            let key = hash(deletion);
             let start = self.entries.partition_point(|&(h, _)| h < key);
             let ids = self.entries[start..]
                 .iter()

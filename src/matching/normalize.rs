@@ -120,10 +120,14 @@ pub(crate) fn fold_cyrillic(word: &str) -> String {
 /// full-width digits and ligatures become plain), numbers made uniform (`5,000` → `5000`,
 /// `24,2` → `24.2`), and a space wherever the script changes (`40bn` → `40 bn`, `30天` → `30 天`).
 pub fn normalize(text: &str) -> String {
-    // ASCII text is already in NFKC form: skip the decomposition, the costliest step.
-    let folded: Vec<char> = match text.is_ascii() {
-        true => text.chars().map(|c| c.to_ascii_lowercase()).collect(),
-        false => text.nfkc().flat_map(char::to_lowercase).collect(),
+    // Text already in NFKC form (all ASCII, and most Cyrillic and Chinese as typed) skips the
+    // decomposition, the costliest step.
+    let folded: Vec<char> = if text.is_ascii() {
+        text.chars().map(|c| c.to_ascii_lowercase()).collect()
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.nfkc().flat_map(char::to_lowercase).collect()
     };
     let mut out = String::with_capacity(folded.len());
     let mut word = String::new();
@@ -134,9 +138,14 @@ pub fn normalize(text: &str) -> String {
                 out.push(' ');
             }
             // Twice: folding a Kazakh letter can make a look-alike (қ → к) that only a second
-            // fix turns Latin, and the fix can make a letter to fold (i → і → и).
-            let once = fold_cyrillic(&fix_mixed_script(word));
-            out.push_str(&fold_cyrillic(&fix_mixed_script(&once)));
+            // fix turns Latin, and the fix can make a letter to fold (i → і → и). An ASCII
+            // word has neither.
+            if word.is_ascii() {
+                out.push_str(word);
+            } else {
+                let once = fold_cyrillic(&fix_mixed_script(word));
+                out.push_str(&fold_cyrillic(&fix_mixed_script(&once)));
+            }
             word.clear();
         }
     };
