@@ -633,19 +633,9 @@ fn lines_with<'a>(log: &'a str, words: &str) -> Vec<&'a str> {
 async fn a_log_replaced_by_garbage_under_the_running_bot_is_moved_aside_and_started_anew() {
     let (log, stats) =
         a_fault_to_the_file_under_the_running_bot(replace_with_garbage, "replaced").await;
-    assert!(
-        stats.contains("Questions in the last 24 hours: 2"),
-        "{stats}"
-    );
-    assert!(!stats.contains("degraded"), "{stats}");
-    let said = lines_with(&log, "was replaced");
-    assert_eq!(said.len(), 1, "said once:\n{log}");
-    assert!(said[0].contains("moved aside to"), "{}", said[0]);
-    assert!(
-        lines_with(&log, "question log degraded").is_empty(),
-        "{log}"
-    );
-    let aside = said[0]
+    let said = started_anew(&log, &stats, "was replaced");
+    assert!(said.contains("moved aside to"), "{said}");
+    let aside = said
         .split("moved aside to ")
         .nth(1)
         .and_then(|rest| rest.split(';').next())
@@ -662,16 +652,20 @@ async fn a_log_replaced_by_garbage_under_the_running_bot_is_moved_aside_and_star
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_log_deleted_under_the_running_bot_is_started_anew() {
     let (log, stats) = a_fault_to_the_file_under_the_running_bot(delete_log_files, "deleted").await;
+    let said = started_anew(&log, &stats, "was deleted while the bot ran");
+    assert!(said.contains("a new log is started"), "{said}");
+}
+
+/// What both faults to the file must show: the two questions after it counted in a new log,
+/// the log never degraded, and the one line in the bot's log that says what happened.
+fn started_anew<'a>(log: &'a str, stats: &str, what: &str) -> &'a str {
     assert!(
         stats.contains("Questions in the last 24 hours: 2"),
         "{stats}"
     );
     assert!(!stats.contains("degraded"), "{stats}");
-    let said = lines_with(&log, "was deleted while the bot ran");
+    assert!(lines_with(log, "question log degraded").is_empty(), "{log}");
+    let said = lines_with(log, what);
     assert_eq!(said.len(), 1, "said once:\n{log}");
-    assert!(said[0].contains("a new log is started"), "{}", said[0]);
-    assert!(
-        lines_with(&log, "question log degraded").is_empty(),
-        "{log}"
-    );
+    said[0]
 }

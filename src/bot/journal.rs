@@ -551,6 +551,15 @@ impl Writer {
 mod tests {
     use super::*;
 
+    /// The log's settings for a test's own data directory, with the defaults otherwise.
+    fn settings_in(dir: &std::path::Path) -> LogSettings {
+        LogSettings {
+            data_dir: dir.to_path_buf(),
+            retention_days: 90,
+            max_bytes: None,
+        }
+    }
+
     /// A log file that turns out corrupt is moved aside, and the new one is given every pin
     /// held in memory before what was pending.
     #[test]
@@ -562,11 +571,7 @@ mod tests {
         let pins = Arc::new(Pins::default());
         pins.set("aaaa".into(), Lang::Ru);
         pins.set("bbbb".into(), Lang::Zh);
-        let settings = LogSettings {
-            data_dir: dir.clone(),
-            retention_days: 90,
-            max_bytes: None,
-        };
+        let settings = settings_in(&dir);
         let mut writer = Writer::new(settings, Arc::new(Health::default()), pins);
         writer.pending.push(Change::Pinned {
             chat: "bbbb".into(),
@@ -677,11 +682,7 @@ mod tests {
             std::fs::create_dir_all(&spare).unwrap();
             let pins = Arc::new(Pins::default());
             pins.set("aaaa".into(), Lang::Ru);
-            let settings = LogSettings {
-                data_dir: dir.clone(),
-                retention_days: 90,
-                max_bytes: None,
-            };
+            let settings = settings_in(&dir);
             let mut writer = Writer::new(settings, Arc::new(Health::default()), pins);
             writer.pending.push(pin("bbbb", Lang::Kk));
             writer.write().expect("the first log takes the writes");
@@ -719,11 +720,7 @@ mod tests {
         let root = std::env::temp_dir().join(format!("kzcn-journal-no-dir-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let dir = root.join("data");
-        let settings = LogSettings {
-            data_dir: dir.clone(),
-            retention_days: 90,
-            max_bytes: None,
-        };
+        let settings = settings_in(&dir);
         let health = Arc::new(Health::default());
         let mut writer = Writer::new(settings, health, Arc::new(Pins::default()));
         writer.pending.push(pin("aaaa", Lang::Ru));
