@@ -481,15 +481,7 @@ async fn a_full_disk_leaves_the_bot_answering_says_so_once_and_stats_degraded() 
     fill_log(&data, 1024 * 1024);
     let before = fill_count(&data);
     let api = FakeApi::start().await;
-    let data_text = data.display().to_string();
-    let admin = ADMIN.to_string();
-    let settings = [
-        ("DATA_DIR", data_text.as_str()),
-        ("ADMIN_IDS", admin.as_str()),
-        ("QUESTION_LOG_MAX_MB", "1"),
-        ("RUST_LOG", "info"),
-    ];
-    let mut server = Server::start(&api, &settings, "full-disk");
+    let mut server = start_admin_bot(&api, &data, &[("QUESTION_LOG_MAX_MB", "1")], "full-disk");
     let questions = 5;
     for n in 0..questions {
         still_answers_in(&api, USER + n, 1).await;
@@ -584,14 +576,7 @@ async fn a_fault_to_the_file_under_the_running_bot(
     let data = fresh_data_dir();
     std::fs::create_dir_all(&data).unwrap();
     let api = FakeApi::start().await;
-    let data_text = data.display().to_string();
-    let admin = ADMIN.to_string();
-    let settings = [
-        ("DATA_DIR", data_text.as_str()),
-        ("ADMIN_IDS", admin.as_str()),
-        ("RUST_LOG", "info"),
-    ];
-    let mut server = Server::start(&api, &settings, name);
+    let mut server = start_admin_bot(&api, &data, &[], name);
     still_answers_in(&api, USER, 1).await;
     api.push(update::private_text(USER + 1, "/lang ru"));
     assert!(cyrillic(text(&api.messages_to(USER + 1, 1).await[0])));
@@ -668,4 +653,23 @@ fn started_anew<'a>(log: &'a str, stats: &str, what: &str) -> &'a str {
     let said = lines_with(log, what);
     assert_eq!(said.len(), 1, "said once:\n{log}");
     said[0]
+}
+
+/// The bot as a process with its data in `data`, `ADMIN` as its admin, info-level logs and
+/// any `more` settings.
+fn start_admin_bot(
+    api: &FakeApi,
+    data: &std::path::Path,
+    more: &[(&str, &str)],
+    name: &str,
+) -> Server {
+    let data_text = data.display().to_string();
+    let admin = ADMIN.to_string();
+    let mut settings = vec![
+        ("DATA_DIR", data_text.as_str()),
+        ("ADMIN_IDS", admin.as_str()),
+        ("RUST_LOG", "info"),
+    ];
+    settings.extend_from_slice(more);
+    Server::start(api, &settings, name)
 }

@@ -551,6 +551,17 @@ impl Writer {
 mod tests {
     use super::*;
 
+    /// How many corrupt files were moved aside in `dir`.
+    fn corrupt_files_in(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().contains(".corrupt-")
+            })
+            .count()
+    }
+
     /// The log's settings for a test's own data directory, with the defaults otherwise.
     fn settings_in(dir: &std::path::Path) -> LogSettings {
         LogSettings {
@@ -585,14 +596,7 @@ mod tests {
             [("aaaa".to_owned(), Lang::Ru), ("bbbb".to_owned(), Lang::Kk)],
             "the pins in memory, then the newer pending one"
         );
-        let aside = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter(|e| {
-                let name = e.as_ref().unwrap().file_name();
-                name.to_string_lossy().contains(".corrupt-")
-            })
-            .count();
-        assert_eq!(aside, 1);
+        assert_eq!(corrupt_files_in(&dir), 1);
     }
 
     /// Removes the log's file in `dir` with its WAL and shared memory, as someone cleaning up
@@ -695,14 +699,7 @@ mod tests {
             let found: Vec<String> = log.pins().unwrap().into_iter().map(|p| p.0).collect();
             assert_eq!(found, chats, "{name}");
             assert_eq!(log.quick_check().unwrap(), "ok", "{name}");
-            let aside = std::fs::read_dir(&dir)
-                .unwrap()
-                .filter(|e| {
-                    let name = e.as_ref().unwrap().file_name();
-                    name.to_string_lossy().contains(".corrupt-")
-                })
-                .count();
-            assert_eq!(aside, moved_aside, "{name}");
+            assert_eq!(corrupt_files_in(&dir), moved_aside, "{name}");
             assert_eq!(
                 writer.log.as_ref().unwrap().on_disk(),
                 OnDisk::Same,
