@@ -67,7 +67,8 @@ impl Values {
 #[derive(Debug, Clone, Default)]
 struct Places(Vec<Vec<Vec<String>>>);
 
-/// Names this long or longer are matched by all but their last letter.
+/// Cyrillic names this long or longer are matched by all but their last letter, which a case
+/// ending replaces ("Астана", "в Астане"); shorter ones, and Latin names, as whole words.
 const STEM_FROM: usize = 5;
 
 impl Places {
