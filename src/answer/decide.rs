@@ -8,7 +8,7 @@
 //! reply says so. A claim is checked against the chosen facts' figures and months.
 
 use crate::knowledge::{Intent, Knowledge, Lang, Period};
-use crate::matching::shape::{Asks, Claim, Part};
+use crate::matching::shape::{year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS};
 use crate::matching::{Index, Scored};
 
 use super::read::PartReading;
@@ -516,13 +516,17 @@ fn stating_claim(base: Base, facts: &[usize], part: &PartReading, intent: usize)
     let Some(claim) = &part.shape.claim else {
         return Vec::new();
     };
-    let lang = part.analysis.lang;
     let figures: Vec<f64> = claim
         .numbers
         .iter()
         .copied()
-        .filter(|v| !(1900.0..=2100.0).contains(v))
+        .filter(|&v| !year_like(v))
         .collect();
+    stating(base, facts, &figures, part.analysis.lang, intent)
+}
+
+/// The facts among `facts` that state one of `figures`.
+fn stating(base: Base, facts: &[usize], figures: &[f64], lang: Lang, intent: usize) -> Vec<usize> {
     facts
         .iter()
         .copied()
@@ -579,16 +583,7 @@ fn compared(
         .filter(|f| pool.contains(f))
         .collect();
     let lang = part.analysis.lang;
-    let mut named: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&f| {
-            part.shape
-                .figures
-                .iter()
-                .any(|&v| states(base, (intent, f), lang, v))
-        })
-        .collect();
+    let mut named = stating(base, &candidates, &part.shape.figures, lang, intent);
     // Years the named figures do not already cover pick a figure each.
     let period = |f: usize| series.facts[f].period.as_ref();
     let covered = |year: u16, named: &[usize]| {
@@ -671,12 +666,8 @@ fn counterpart(
         .index
         .fact_overlap(&part.resolved, intent, series.facts.len());
     let closest = |&f: &usize| {
-        let distance = start(f).map(|d| {
-            (i64::from(d.year) * 12 + i64::from(d.month)
-                - i64::from(at.year) * 12
-                - i64::from(at.month))
-            .abs()
-        });
+        let distance =
+            start(f).map(|d| (i64::from(d.month_index()) - i64::from(at.month_index())).abs());
         (std::cmp::Reverse(distance), f)
     };
     let best_overlap = side.iter().map(|&f| overlap[f]).fold(0.0, f32::max);
@@ -736,10 +727,10 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     let values = base.values.of(intent, fact);
     // A sum of money or a percentage is answered only by a fact that states one: "how many
     // dollars has China invested" is not answered by "one of the five biggest investors".
-    if any_unit(DOLLAR_UNITS) {
+    if any_unit(DOLLAR_WORDS) {
         return values.dollars.is_some();
     }
-    if any_unit(PERCENT_UNITS) {
+    if any_unit(PERCENT_WORDS) {
         return values.percent.is_some();
     }
     if head.chars().count() < 3 || any_unit(ANYTHING) {
@@ -761,11 +752,6 @@ const ANYTHING: &[&str] = &["people", "persons", "человек", "людей",
 /// How many first letters of a counted word are compared.
 const COUNTED_PREFIX: usize = 4;
 
-/// Counted words that facts write as a symbol ("$41 billion", "35%"): the first letters of
-/// each are compared, as for any counted word.
-const DOLLAR_UNITS: &[&str] = &["dollars", "usd", "долларов", "доллар"];
-const PERCENT_UNITS: &[&str] = &["percent", "процентов", "пайыз"];
-
 /// Whether the facts bear out a claim: every figure and month it states is in them. A year the facts'
 /// period covers counts as stated.
 fn bears_out(base: Base, claim: &Claim, facts: &[usize], intent: usize, lang: Lang) -> bool {
@@ -778,7 +764,7 @@ fn bears_out(base: Base, claim: &Claim, facts: &[usize], intent: usize, lang: La
     let facts_of_intent = &base.knowledge.intents[intent].facts;
     let covered_year = |value: f64| {
         value.fract() == 0.0
-            && (1900.0..=2100.0).contains(&value)
+            && year_like(value)
             && facts.iter().any(|&f| {
                 facts_of_intent[f]
                     .period

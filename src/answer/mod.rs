@@ -318,14 +318,15 @@ impl Engine {
         let Some((part, decision)) = decided.last() else {
             return;
         };
-        let answers = decide::compared_answers(self.base(), part, scale, decision);
+        let mut answers = decide::compared_answers(self.base(), part, scale, decision).into_iter();
+        let Some(first) = answers.next() else {
+            return;
+        };
         let part = part.clone();
-        for (i, chosen) in answers.into_iter().enumerate() {
-            match decided.last_mut() {
-                Some(last) if i == 0 => last.1 = Decision::Answer(chosen),
-                _ => decided.push((part.clone(), Decision::Answer(chosen))),
-            }
+        if let Some(last) = decided.last_mut() {
+            last.1 = Decision::Answer(first);
         }
+        decided.extend(answers.map(|chosen| (part.clone(), Decision::Answer(chosen))));
     }
 
     /// When the part just decided chose the same facts as an earlier part, it takes a close

@@ -3,7 +3,7 @@
 
 use crate::knowledge::{Fact, Knowledge, Lang};
 use crate::matching::normalize;
-use crate::matching::shape::{months, numbers};
+use crate::matching::shape::{months, numbers, year_like};
 
 /// The values one fact states.
 #[derive(Debug, Clone, Default)]
@@ -194,7 +194,7 @@ pub(crate) fn figures(normal: &str) -> Vec<f64> {
         let Some(&value) = values.first() else {
             continue;
         };
-        let year = word.len() == 4 && (1900.0..=2100.0).contains(&value);
+        let year = word.len() == 4 && year_like(value);
         let day = value.fract() == 0.0 && value <= 31.0 && (month_next(i) || month_before(i));
         if !year && !day {
             found.push(value);

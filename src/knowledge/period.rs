@@ -14,6 +14,13 @@ pub struct Date {
     pub day: u8,
 }
 
+impl Date {
+    /// The date's month counted from year zero, so that months subtract across years.
+    pub fn month_index(&self) -> u32 {
+        u32::from(self.year) * 12 + u32::from(self.month)
+    }
+}
+
 /// How precisely a date was written; used to print it back the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Precision {
@@ -149,8 +156,10 @@ impl Period {
 
     /// How many calendar months the period spans, counting partial ones.
     pub fn months(&self) -> u32 {
-        let index = |d: &Date| u32::from(d.year) * 12 + u32::from(d.month);
-        index(&self.end).saturating_sub(index(&self.start)) + 1
+        self.end
+            .month_index()
+            .saturating_sub(self.start.month_index())
+            + 1
     }
 
     /// Whether any day of `year` lies in this period.

@@ -832,7 +832,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     let growth = markers.growth.iter().any(|w| has(&words, w)) || text.contains('%');
     let figures = numbers(&normal, lang)
         .into_iter()
-        .filter(|v| !(1900.0..=2100.0).contains(v))
+        .filter(|&v| !year_like(v))
         .collect();
     let day_words = markers.exact_day.iter().any(|w| has(&words, w));
     // "on which exact day …" asks when, whatever its first question word.
@@ -881,6 +881,11 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
     None
 }
 
+/// Whether a number reads as a year (1900–2100) rather than a figure.
+pub(crate) fn year_like(value: f64) -> bool {
+    (1900.0..=2100.0).contains(&value)
+}
+
 /// What a "how many" question counts where no counted word follows its marker but it names a
 /// sum of money or a percentage: Kazakh puts the marker anywhere ("жалпы көлемі қанша
 /// доллар"), and Chinese runs words together ("多少亿美元", "百分之几").
@@ -890,15 +895,19 @@ fn counted_unit(normal: &str) -> Option<String> {
             .split(' ')
             .any(|w| stems.iter().any(|stem| w.starts_with(stem)))
     };
-    if normal.contains("美元") || word_starts(&["dollar", "доллар", "usd"]) {
+    if normal.contains("美元") || word_starts(DOLLAR_WORDS) {
         Some("dollars".to_owned())
-    } else if normal.contains("百分之") || word_starts(&["percent", "процент", "пайыз"])
-    {
+    } else if normal.contains("百分之") || word_starts(PERCENT_WORDS) {
         Some("percent".to_owned())
     } else {
         None
     }
 }
+
+/// The stems of the words for a sum of money and for a percentage, which facts write as a
+/// symbol ("$41 billion", "35%").
+pub(crate) const DOLLAR_WORDS: &[&str] = &["dollar", "доллар", "usd"];
+pub(crate) const PERCENT_WORDS: &[&str] = &["percent", "процент", "пайыз"];
 
 /// The two countries every question is about, and the word joining them: never what a
 /// "how much" question counts ("how much did Kazakhstan and China trade").
