@@ -398,6 +398,54 @@ fn what_the_facts_do_not_state_is_said_plainly() {
 }
 
 #[test]
+fn travellers_counted_one_way_do_not_answer_the_other() {
+    use Expect::*;
+    // The articles count tourists from China in Kazakhstan, never Kazakhs going to China; the
+    // bot gave the 126 thousand Chinese tourists for "how many Kazakhs went to China", and
+    // when that topic was refused, fell to a runner-up about visas.
+    run(&[
+        (
+            "how many kazakh citizens have visited china since the start of 2024?",
+            NotStated,
+        ),
+        (
+            "Сколько казахстанцев съездило в Китай с начала года?",
+            NotStated,
+        ),
+        (
+            "2024 жылдың басынан бері Қазақстаннан Қытайға қанша адам барды?",
+            NotStated,
+        ),
+        ("2024年以来一共有多少哈萨克斯坦人去了中国？", NotStated),
+        // The way the articles count is still answered, in every language.
+        (
+            "how many tourists came from China to Kazakhstan between November and March?",
+            Says(&["126"]),
+        ),
+        (
+            "Сколько китайских туристов приехало в Казахстан?",
+            Says(&["126"]),
+        ),
+        ("免签后有多少中国游客去了哈萨克斯坦？", Says(&["12.6"])),
+        // "以来" ends in the verb "come", not a trip to China.
+        (
+            "2024年3月以来中国飞哈萨克斯坦的机票预订多了多少？",
+            Says(&["3"]),
+        ),
+        // Goods in transit go neither way between the two.
+        (
+            "中国发往欧洲的货，大概有多大比例是从哈萨克斯坦过境的？",
+            Says(&["85"]),
+        ),
+        // Visas work both ways: a question about one way is answered.
+        (
+            "Can Chinese citizens stay in Kazakhstan without a visa, and for how long?",
+            Says(&["30"]),
+        ),
+    ]);
+}
+
+#[test]
 fn outside_words_weigh_against_an_answer_but_never_veto_our_own_phrasings() {
     use Expect::*;
     run(&[

@@ -151,12 +151,29 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
     for &candidate in close {
         match answer_with(base, part, candidate) {
             Ok(chosen) => return Decision::Answer(chosen),
+            // A question about travellers that the best intent counts only the other way is
+            // not answered by a runner-up about something else ("how many Kazakhs went to
+            // China" is not a question about visas).
+            Err(refusal) if travels_other_way(base, part, candidate.intent) => return refusal,
             Err(refusal) => {
                 first_refusal.get_or_insert(refusal);
             }
         }
     }
     first_refusal.unwrap_or(Decision::Unknown(best.score))
+}
+
+/// Whether an intent's facts speak of travellers going one way only, and not the way the part
+/// asks about.
+fn travels_other_way(base: Base, part: &PartReading, intent: usize) -> bool {
+    let Some(asked) = part.shape.travel else {
+        return false;
+    };
+    let count = base.knowledge.intents[intent].facts.len();
+    let ways: Vec<_> = (0..count)
+        .filter_map(|f| base.values.of(intent, f).travel)
+        .collect();
+    !ways.is_empty() && !ways.contains(&asked)
 }
 
 /// Another answer for a part that chose what an earlier part of the same message chose: two
@@ -698,10 +715,15 @@ fn ranked_facts(base: Base, in_period: &[usize], part: &PartReading, intent: usi
 }
 
 /// Whether a fact holds the kind of value a question asks for: a figure for "how many", a
-/// date for "when" (a day, when the question wants the exact day). Read from the English
-/// text, which every fact has.
+/// date for "when" (a day, when the question wants the exact day), about travellers going the
+/// way the question asks. Read from the English text, which every fact has.
 fn holds(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     let values = base.values.of(intent, fact);
+    // Tourists from China are no answer to how many Kazakhs went to China.
+    let other_way = matches!((shape.travel, values.travel), (Some(a), Some(b)) if a != b);
+    if other_way {
+        return false;
+    }
     match shape.asks {
         Asks::HowMany => values.figure && counts(base, intent, fact, shape),
         Asks::When if shape.exact_day => values.day,

@@ -4,6 +4,7 @@
 use crate::knowledge::{Fact, Knowledge, Lang};
 use crate::matching::normalize;
 use crate::matching::shape::{months, numbers, year_like};
+use crate::matching::travel::{way, Way};
 
 /// The values one fact states.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,9 @@ pub(crate) struct FactValues {
     /// $24.2 billion"): what a comparison of growth, or of amounts, compares.
     pub percent: Option<f64>,
     pub dollars: Option<f64>,
+    /// Which way the travellers it counts or describes go ("tourists came to Kazakhstan from
+    /// China"), read from the English text.
+    pub travel: Option<Way>,
     /// Per language, in `Lang::ALL` order: the numbers and months its text states, and its
     /// words (normalised).
     pub numbers: [Vec<f64>; 4],
@@ -150,6 +154,7 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues 
     let raw = fact.text.text(Lang::En);
     values.percent = percent(raw);
     values.dollars = dollars(raw);
+    values.travel = way(raw);
     values.place = knowledge
         .lexicon
         .places

@@ -16,6 +16,7 @@ mod normalize;
 pub mod script;
 pub mod shape;
 pub mod translit;
+pub mod travel;
 pub mod work;
 
 pub use analyze::{Analysis, Analyzer};

@@ -4,6 +4,7 @@
 //! language, not of the fact base, so this module knows nothing of what the bot knows.
 
 use super::normalize::normalize;
+use super::travel::{way, Way};
 use crate::knowledge::Lang;
 
 /// What a question asks for.
@@ -64,6 +65,8 @@ pub struct Part {
     pub exact_day: bool,
     /// For "how many": the word counted ("minutes" in "how many minutes").
     pub counted: Option<String>,
+    /// Which way the travellers it asks about go ("Kazakhs visiting China").
+    pub travel: Option<Way>,
     /// The language the part was read in.
     pub lang: Lang,
 }
@@ -853,6 +856,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         figures,
         exact_day,
         counted,
+        travel: way(text),
         lang,
     }
 }
