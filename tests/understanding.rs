@@ -141,6 +141,25 @@ fn long_messages_are_answered_from_the_question_in_them() {
 }
 
 #[test]
+fn regression_a_question_naming_nothing_was_answered_without_the_story_before_it() {
+    use Expect::*;
+    // "What was the number?" reads only as the term for a number, which every topic's
+    // phrasings share: it was answered on its own, with the Clean Kazakhstan campaign.
+    run(&[
+        (
+            "Smailov spoke about trade growth in Shanghai. What was the number?",
+            Says(&["21%"]),
+        ),
+        // The same for a second part: "and how much was it" belongs to the first.
+        (
+            "In Jan-May 2024, did Kazakhstan-China trade go up or down compared to the same \
+             period a year before, and how much was it",
+            Says(&["17.62", "18%"]),
+        ),
+    ]);
+}
+
+#[test]
 fn several_questions_in_one_message_are_each_answered() {
     use Expect::*;
     run(&[
@@ -273,6 +292,11 @@ fn comparisons_give_both_figures() {
         (
             "Was trade bigger in 2022 or in 2023?",
             Says(&["24.2", "41", "higher"]),
+        ),
+        // "How far" asks a distance, except in a comparison.
+        (
+            "how far was the 2022 trade figure from the 40 bn goal?",
+            Says(&["24.2", "40"]),
         ),
         (
             "товарооборот в 2023 году больше или меньше, чем в 2022?",

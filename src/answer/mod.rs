@@ -23,7 +23,7 @@ use crate::matching::Index;
 
 use compose::{in_script, Composer};
 use decide::{decide, Base, Decision};
-use read::{read, PartReading, Reading};
+use read::{read, Asking, PartReading, Reading};
 use values::Values;
 
 pub use decide::{answer_threshold, suggest_threshold};
@@ -132,6 +132,7 @@ pub struct Engine {
     knowledge: Knowledge,
     index: Index,
     values: Values,
+    asking: Asking,
     /// Each source's citation in each language (`Lang::ALL` order), written once at load.
     citations: Vec<[String; 4]>,
 }
@@ -143,6 +144,7 @@ impl Engine {
         // the first question in traditional characters.
         crate::matching::script::warm_up();
         let values = Values::new(&knowledge);
+        let asking = Asking::new(&index);
         let citations = knowledge
             .sources
             .iter()
@@ -152,6 +154,7 @@ impl Engine {
             knowledge,
             index,
             values,
+            asking,
             citations,
         }
     }
@@ -212,7 +215,7 @@ impl Engine {
         if over_limit(trimmed) {
             return self.too_long(question, trimmed, hint, reply_lang);
         }
-        let reading = read(&self.index, trimmed, hint);
+        let reading = read(&self.index, &self.asking, trimmed, hint);
         // The question's own language sets the thresholds, even when the reply is in a pinned one.
         let scale = reading.lang;
         let composer = self.composer(reply_lang.unwrap_or(reading.lang));
@@ -401,7 +404,7 @@ impl Engine {
     /// the best-scoring intents with the fact that explains each, and the decision. For editors
     /// tuning the fact base (`ask --explain`).
     pub fn explain(&self, question: &str, hint: Option<Lang>) -> String {
-        let reading = read(&self.index, question.trim(), hint);
+        let reading = read(&self.index, &self.asking, question.trim(), hint);
         let mut lines = vec![format!(
             "lang: {}  script: {:?}",
             reading.lang, reading.script
@@ -463,7 +466,7 @@ impl Engine {
         if over_limit(trimmed) {
             return Vec::new();
         }
-        let reading = read(&self.index, trimmed, hint);
+        let reading = read(&self.index, &self.asking, trimmed, hint);
         let composer = self.composer(reading.lang);
         let Some(part) = reading.parts.first() else {
             return Vec::new();

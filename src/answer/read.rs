@@ -5,7 +5,12 @@
 
 use crate::knowledge::Lang;
 use crate::matching::script::to_simplified;
-use crate::matching::shape::{read_part, split_parts, Part};
+use std::collections::HashSet;
+
+use super::values::slot;
+use crate::matching::shape::{
+    ask_words, ask_words_of, compare_words, read_part, split_parts, Part,
+};
 use crate::matching::translit::to_cyrillic_keeping;
 use crate::matching::{detect_lang, is_han, Analysis, Index, Resolved};
 
@@ -67,15 +72,16 @@ const TRANSLIT_MARGIN: f32 = 0.25;
 /// English that the fact base mostly knows is not read again as transliteration.
 const ENGLISH_KNOWN: f32 = 0.8;
 
-pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading {
+pub(crate) fn read(index: &Index, asking: &Asking, question: &str, hint: Option<Lang>) -> Reading {
     let (text, lang, script) = script_of(index, question, hint);
     let part = |text: &str| reading_of(index, text, lang);
     let mut parts: Vec<PartReading> = Vec::new();
     for piece in split_parts(&text, lang) {
         let reading = part(&piece);
-        // A part with no terms of its own ("… and where is it?") belongs to the one before.
+        // A part with no terms of its own ("… and where is it?", "and how much was it?")
+        // belongs to the one before.
         match parts.last_mut() {
-            Some(last) if reading.analysis.terms.is_empty() => {
+            Some(last) if asks_only(index, asking, &reading) => {
                 let joined = format!("{} {}", last.shape.text, reading.shape.text);
                 let asks = last.shape.asks;
                 *last = reading_of(index, &joined, lang);
@@ -89,6 +95,15 @@ pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading
         [only] if only.shape.text.trim() == text.trim() => only.clone(),
         _ => whole_message(index, &text, lang, &parts),
     };
+    // A lone question that names nothing ("what were the two numbers?") asks about what the
+    // sentences before it tell.
+    if let [only] = parts.as_mut_slice() {
+        if !whole.analysis.terms.is_empty() && asks_only(index, asking, only) {
+            let asks = only.shape.asks;
+            *only = whole.clone();
+            only.shape.asks = asks;
+        }
+    }
     // A comparison compares what the whole message names, though its question sentence may
     // name only one side or none ("trade in Jan–May 2024, did it go up vs 2023?").
     if let [only] = parts.as_mut_slice() {
@@ -102,6 +117,44 @@ pub(crate) fn read(index: &Index, question: &str, hint: Option<Lang>) -> Reading
         script,
         whole,
         parts,
+    }
+}
+
+/// Whether a part's terms all come from question words: "how much" reads as the term for a
+/// number and "in which city" as the term for a city, which say nothing of what is asked about.
+fn asks_only(index: &Index, asking: &Asking, part: &PartReading) -> bool {
+    let terms = &part.analysis.terms;
+    let lang = part.shape.lang;
+    let figure_words = &asking.0[slot(lang)];
+    if terms.iter().all(|t| figure_words.contains(t)) {
+        return true;
+    }
+    if terms.len() > ASKS_ONLY_TERMS {
+        return false;
+    }
+    let words = ask_words(&part.shape.text, lang).join(" ");
+    let asked = index.analyze_as(&words, lang).terms;
+    terms
+        .iter()
+        .all(|t| figure_words.contains(t) || asked.contains(t))
+}
+
+/// A part with more terms than this names something of its own: the question words of one
+/// part ("in which city", "с какого числа") read as at most two terms.
+const ASKS_ONLY_TERMS: usize = 2;
+
+/// The terms that every word asking for a figure reads as ("how much" and "figure" both read as
+/// the term for a number), per language, found once when the engine is built.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Asking([HashSet<String>; 4]);
+
+impl Asking {
+    pub fn new(index: &Index) -> Asking {
+        Asking(Lang::ALL.map(|lang| {
+            ask_words_of(lang)
+                .flat_map(|words| index.analyze_as(words, lang).terms)
+                .collect()
+        }))
     }
 }
 
@@ -162,6 +215,13 @@ fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
 fn shape_and_terms(index: &Index, text: &str, lang: Lang) -> (Part, Analysis) {
     let shape = read_part(text, lang);
     let mut analysis = index.analyze_as(text, lang);
+    // "How far was trade from the goal" compares; it asks no distance.
+    if shape.compares {
+        let comparing = compare_words(lang);
+        analysis
+            .outside
+            .retain(|w| !comparing.contains(&w.as_str()));
+    }
     if let Some(claim) = &shape.claim {
         analysis.terms.retain(|term| {
             let value = term.parse::<f64>();

@@ -776,6 +776,35 @@ fn position(text: &Text, marker: &str) -> Option<usize> {
         .map(|i| text.starts[i])
 }
 
+/// The words of a language that ask for a figure ("how much", "сколько", "多少"): they say
+/// what is asked, not what it is about. Words asking for a date are left out: "с какого
+/// числа" (from what date) reads as the term for a start, which is a topic of its own.
+pub(crate) fn ask_words_of(lang: Lang) -> impl Iterator<Item = &'static str> {
+    markers(lang)
+        .asks
+        .iter()
+        .filter(|(asks, _)| *asks == Asks::HowMany)
+        .flat_map(|(_, markers)| markers.iter().copied())
+}
+
+/// The words that make a part a comparison ("how far", "up or down").
+pub(crate) fn compare_words(lang: Lang) -> &'static [&'static str] {
+    markers(lang).compare
+}
+
+/// The question words of `text`, of every kind ("in which city", "when").
+pub(crate) fn ask_words(text: &str, lang: Lang) -> Vec<&'static str> {
+    let normal = normalize(text);
+    let words = Text::new(&normal);
+    markers(lang)
+        .asks
+        .iter()
+        .flat_map(|(_, markers)| markers.iter())
+        .filter(|m| has(&words, m))
+        .copied()
+        .collect()
+}
+
 /// What a part asks for: the kind whose marker comes first ("who reported the number of
 /// tourists" asks who, not how many); on a tie, the kind listed first.
 fn asked(normal: &Text, markers: &Markers) -> Asks {
