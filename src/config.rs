@@ -25,9 +25,12 @@ pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 20;
 /// Questions one user may ask at once after a quiet spell (`RATE_LIMIT_BURST`).
 pub const DEFAULT_RATE_LIMIT_BURST: u32 = 10;
 /// Updates taken from Telegram and not yet answered, at most (`MAX_UPDATES_IN_FLIGHT`): past
-/// this the bot polls no further and the rest wait on Telegram's side. 256 keeps both cores of
-/// a small machine busy through a burst while holding a few MiB of updates.
-pub const DEFAULT_MAX_UPDATES_IN_FLIGHT: u32 = 256;
+/// this the bot polls no further and the rest wait on Telegram's side. Each update in flight
+/// cost about 70 KiB of peak memory in the end-to-end benchmark (its answer and reply being
+/// made and sent), while the answering rate was the same from 16 to 1,024 (BENCHMARKS.md); 64
+/// keeps two cores busy and still covers Telegram's round trips at the 30 replies a second the
+/// throttle allows.
+pub const DEFAULT_MAX_UPDATES_IN_FLIGHT: u32 = 64;
 
 /// What `load_dotenv` could not read, kept for `ServeConfig::resolve`.
 static DOTENV_PROBLEMS: OnceLock<Vec<String>> = OnceLock::new();

@@ -847,8 +847,14 @@ async fn regression_a_burst_was_taken_whole_into_memory_now_at_most_n_updates_ar
     bot.api
         .wait_for(1, Duration::from_secs(10), |c| c.method == "getUpdates")
         .await;
+    // Group chatter the bot ignores comes first: were its places not given back, the burst
+    // after it would never be polled.
+    for n in 0..3 * LIMIT {
+        bot.api
+            .push(update::group_text(GROUP, USER, 5000 + n, "hello all"));
+    }
     let ask = format!("@{BOT_USERNAME} trade 2022");
-    // Update n is message n of chat -(1000 + n % 40): 40 chats of 10 questions each.
+    // Question n is message n of chat -(1000 + n % 40): 40 chats of 10 questions each.
     let chat = |n: i64| -(1000 + n % 40);
     for n in 1..=UPDATES {
         bot.api.push(update::group_text(chat(n), USER + n, n, &ask));
@@ -875,7 +881,8 @@ async fn regression_a_burst_was_taken_whole_into_memory_now_at_most_n_updates_ar
         );
     }
     assert_eq!(sent.len(), UPDATES as usize, "no other messages");
-    let most = bot.api.most_unanswered();
+    // The ignored updates count as handed out and never answered.
+    let most = bot.api.most_unanswered() - 3 * LIMIT;
     assert!(
         (1..=LIMIT).contains(&most),
         "{most} updates were unanswered at once; the limit is {LIMIT}"
@@ -891,7 +898,7 @@ async fn regression_a_burst_was_taken_whole_into_memory_now_at_most_n_updates_ar
     bot.stop().await;
     assert_eq!(
         api.confirmed_below(),
-        UPDATES + 1,
+        3 * LIMIT + UPDATES + 1,
         "every update is confirmed on stop"
     );
 }
