@@ -24,6 +24,13 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 20;
 /// Questions one user may ask at once after a quiet spell (`RATE_LIMIT_BURST`).
 pub const DEFAULT_RATE_LIMIT_BURST: u32 = 10;
+/// Updates taken from Telegram and not yet answered, at most (`MAX_UPDATES_IN_FLIGHT`): past
+/// this the bot polls no further and the rest wait on Telegram's side. Each update in flight
+/// cost about 70 KiB of peak memory in the end-to-end benchmark (its answer and reply being
+/// made and sent), while the answering rate was the same from 16 to 1,024 (BENCHMARKS.md); 64
+/// keeps two cores busy and still covers Telegram's round trips at the 30 replies a second the
+/// throttle allows.
+pub const DEFAULT_MAX_UPDATES_IN_FLIGHT: u32 = 64;
 
 /// What `load_dotenv` could not read, kept for `ServeConfig::resolve`.
 static DOTENV_PROBLEMS: OnceLock<Vec<String>> = OnceLock::new();
@@ -226,6 +233,9 @@ pub struct ServeConfig {
     /// when not set: only the disk limits it. At the cap the log stops taking questions, as on
     /// a full disk, until retention frees room.
     pub log_max_mb: Option<u32>,
+    /// Updates taken from Telegram and not yet answered, at most (`MAX_UPDATES_IN_FLIGHT`, in
+    /// long polling; a webhook's updates are not held back, see the README).
+    pub max_in_flight: u32,
 }
 
 /// A setting that is missing or malformed, named so the fix is obvious.
@@ -419,6 +429,12 @@ impl ServeConfig {
             log_max_mb: non_empty(var("QUESTION_LOG_MAX_MB"))
                 .map(|value| parse_number("QUESTION_LOG_MAX_MB", Some(value), 0, 1))
                 .transpose()?,
+            max_in_flight: parse_number(
+                "MAX_UPDATES_IN_FLIGHT",
+                var("MAX_UPDATES_IN_FLIGHT"),
+                DEFAULT_MAX_UPDATES_IN_FLIGHT,
+                1,
+            )?,
         })
     }
 }
@@ -457,10 +473,12 @@ mod tests {
                 ("DATA_RETENTION_DAYS", "30"),
                 ("TELEGRAM_THROTTLE", "Off"),
                 ("QUESTION_LOG_MAX_MB", "512"),
+                ("MAX_UPDATES_IN_FLIGHT", "32"),
             ]),
         )
         .expect("valid");
         assert_eq!(config.retention_days, 30);
+        assert_eq!(config.max_in_flight, 32);
         assert!(!config.throttle);
         assert_eq!(config.log_max_mb, Some(512));
         assert_eq!(
@@ -513,6 +531,7 @@ mod tests {
             "Telegram's limits are kept unless switched off"
         );
         assert_eq!(config.log_max_mb, None, "no cap but the disk");
+        assert_eq!(config.max_in_flight, DEFAULT_MAX_UPDATES_IN_FLIGHT);
         assert_eq!(
             config.rate_limit,
             Some(RateLimit {
@@ -568,7 +587,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_settings_with_a_clear_error() {
-        let cases: [(&[(&str, &str)], ConfigError); 12] = [
+        let cases: [(&[(&str, &str)], ConfigError); 13] = [
             (
                 &[TOKEN, ("TELEGRAM_THROTTLE", "false")],
                 ConfigError::BadSwitch {
@@ -580,6 +599,14 @@ mod tests {
                 &[TOKEN, ("DATA_RETENTION_DAYS", "0")],
                 ConfigError::BadNumber {
                     name: "DATA_RETENTION_DAYS",
+                    value: "0".into(),
+                    min: 1,
+                },
+            ),
+            (
+                &[TOKEN, ("MAX_UPDATES_IN_FLIGHT", "0")],
+                ConfigError::BadNumber {
+                    name: "MAX_UPDATES_IN_FLIGHT",
                     value: "0".into(),
                     min: 1,
                 },

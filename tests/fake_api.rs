@@ -4,7 +4,8 @@
 //! `deleteWebhook`), records every call, and can be told to fail a method to test how the bot
 //! copes: before the call takes effect (429 with `retry_after`, 500 and other 5xx, refused
 //! HTML) or after it (a slow response, a connection dropped halfway through the response, a
-//! response that is not JSON), once or until told otherwise.
+//! response that is not JSON), once or until told otherwise. It also keeps the most updates
+//! the bot was handed and had not answered (`most_unanswered`).
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -67,6 +68,12 @@ struct Inner {
     /// A fault for every call of a method until cleared: the server is down.
     outage: Option<(String, Fault)>,
     next_message_id: i64,
+    /// The highest update id handed to the bot so far.
+    handed_out: i64,
+    /// `sendMessage` calls received so far.
+    messages: i64,
+    /// The most updates handed out and not yet answered, as of each `getUpdates` response.
+    most_unanswered: i64,
 }
 
 #[derive(Clone)]
@@ -151,6 +158,15 @@ impl FakeApi {
     /// Updates with a lower id than this have been confirmed as handled by the bot.
     pub fn confirmed_below(&self) -> i64 {
         self.inner.lock().unwrap().confirmed
+    }
+
+    /// The most updates the bot had been handed and not yet answered, as seen at each
+    /// `getUpdates` response: the highest update id handed out then, less the `sendMessage`
+    /// calls received by then. Meaningful when every update gets exactly one message, its ids
+    /// counted from 1, and each answer is counted as it arrives: the bot itself still holds an
+    /// update until the answer's response, so it had at least this many in flight.
+    pub fn most_unanswered(&self) -> i64 {
+        self.inner.lock().unwrap().most_unanswered
     }
 
     /// Waits until `count` calls satisfy `matches`, or panics after `timeout`.
@@ -327,6 +343,9 @@ async fn handle(
 /// Records the call; returns the fault it is to suffer, if any.
 fn record_and_take_fault(api: &FakeApi, method: &str, body: &Value) -> Option<Fault> {
     let mut inner = api.inner.lock().unwrap();
+    if method == "sendMessage" {
+        inner.messages += 1;
+    }
     inner.calls.push(Call {
         method: method.to_owned(),
         body: body.clone(),
@@ -450,13 +469,19 @@ async fn get_updates(api: &FakeApi, body: &Value) -> Response {
             // bot starts at 0) does not bring it back.
             inner.confirmed = inner.confirmed.max(offset);
             let from = inner.confirmed;
-            inner
+            let pending: Vec<Value> = inner
                 .updates
                 .iter()
                 .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= from)
                 .take(limit)
                 .cloned()
-                .collect()
+                .collect();
+            if let Some(last) = pending.last().and_then(|u| u["update_id"].as_i64()) {
+                inner.handed_out = inner.handed_out.max(last);
+                inner.most_unanswered =
+                    inner.most_unanswered.max(inner.handed_out - inner.messages);
+            }
+            pending
         };
         if !pending.is_empty() || Instant::now() >= deadline {
             return ok(Value::Array(pending));

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::fake_api::{update, FakeApi, TOKEN};
+use crate::fake_api::{update, FakeApi, Fault, TOKEN};
 use crate::util::{knowledge_dir, root};
 
 pub(crate) struct Server {
@@ -226,6 +226,76 @@ async fn sigterm_during_a_burst_loses_nothing_and_answers_nothing_twice() {
     );
 }
 
+/// With few updates allowed in flight, most of a burst is still waiting on Telegram's side
+/// when SIGTERM lands: the bot confirms only the updates it took, answers each of them once,
+/// and the next run answers the rest, each once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_a_burst_held_back_loses_nothing_and_answers_nothing_twice() {
+    let api = FakeApi::start().await;
+    let limit = [
+        ("MAX_UPDATES_IN_FLIGHT", "4"),
+        ("RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    let mut server = Server::start(&api, &limit, "held-back-1");
+    api.wait_for(1, Duration::from_secs(20), |c| c.method == "getUpdates")
+        .await;
+    let users: Vec<i64> = (0..120).map(|n| 9000 + n).collect();
+    // Replies take 30 ms each, so the burst is far from done when the signal comes.
+    for _ in &users {
+        api.fail_next("sendMessage", Fault::Slow(Duration::from_millis(30)));
+    }
+    for &user in &users {
+        api.push(update::private_text(user, "trade 2022"));
+    }
+    api.wait_for(8, Duration::from_secs(10), |c| c.method == "sendMessage")
+        .await;
+    server.signal("TERM");
+    let (code, _) = server.wait(Duration::from_secs(15)).await;
+    assert_eq!(code, Some(0), "log:\n{}", server.log_text());
+
+    let confirmed = api.confirmed_below();
+    let first_run = answers_per_chat(&api);
+    assert!(
+        confirmed < users.len() as i64 / 2,
+        "the burst was held back: {confirmed} confirmed"
+    );
+    // Update n went to users[n - 1].
+    for (n, user) in users.iter().enumerate() {
+        let id = n as i64 + 1;
+        let expected = (id < confirmed).then_some(&1);
+        assert_eq!(
+            first_run.get(user),
+            expected,
+            "update {id}, confirmed below {confirmed}"
+        );
+    }
+
+    let mut server = Server::start(&api, &limit, "held-back-2");
+    api.wait_for(users.len(), Duration::from_secs(30), |c| {
+        c.method == "sendMessage"
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let both_runs = answers_per_chat(&api);
+    for user in &users {
+        assert_eq!(both_runs.get(user), Some(&1), "user {user}: one answer");
+    }
+    server.signal("TERM");
+    server.wait(Duration::from_secs(10)).await;
+    assert_eq!(api.confirmed_below(), users.len() as i64 + 1);
+}
+
+/// How many messages each chat was sent.
+fn answers_per_chat(api: &FakeApi) -> BTreeMap<i64, usize> {
+    let mut counts = BTreeMap::new();
+    for call in api.calls("sendMessage") {
+        *counts
+            .entry(call.body["chat_id"].as_i64().unwrap())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_webhook_rejects_requests_without_the_right_secret() {
     let api = FakeApi::start().await;
@@ -387,7 +457,7 @@ async fn logs_never_show_the_token() {
 /// The scenarios the in-process handler tests cover, once more through the real binary.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_binary_handles_groups_buttons_inline_reload_and_429() {
-    use crate::fake_api::{Fault, BOT_USERNAME};
+    use crate::fake_api::BOT_USERNAME;
     let api = FakeApi::start().await;
     let dir = crate::util::knowledge_copy("serve-e2e");
     let dir_text = dir.display().to_string();
@@ -517,7 +587,6 @@ fn cpu_ticks(pid: u32) -> u64 {
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outage_costs_no_cpu_leaks_no_token_and_the_bot_recovers() {
-    use crate::fake_api::Fault;
     let api = FakeApi::start().await;
     let mut server = Server::start(&api, &[], "outage");
     api.wait_for(1, Duration::from_secs(20), |c| c.method == "getUpdates")

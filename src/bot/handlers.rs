@@ -16,6 +16,7 @@ use tracing::{info, warn};
 
 use super::admin::{self, PAGE_BUTTON, UNANSWERED_PAGE};
 use super::commands::{self, topic_command};
+use super::inflight::InFlight;
 use super::limit::Verdict;
 use super::pool::Failed;
 use super::render::{self, escape, Button};
@@ -52,7 +53,9 @@ pub(super) fn schema<R: Telegram>() -> UpdateHandler<anyhow::Error> {
         .branch(dptree::filter_map(topic_in).endpoint(on_topic::<R>))
         .branch(dptree::filter_map(question_in).endpoint(on_question::<R>))
         .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(on_not_text::<R>));
-    dptree::entry()
+    // Every update holds its place among those in flight until the handlers are done with
+    // it: the `Slot` lives among the update's dependencies.
+    dptree::map(|in_flight: Arc<InFlight>| in_flight.slot())
         .branch(messages)
         .branch(Update::filter_callback_query().endpoint(on_callback::<R>))
         .branch(Update::filter_inline_query().endpoint(on_inline::<R>))

@@ -7,11 +7,13 @@
 //! text when HTML is refused, a reply never sent twice). `state` holds the shared engine,
 //! swapped atomically on `/reload` or SIGHUP, the per-user rate `limit`, and the `journal` that
 //! queues questions for the question log and keeps the `settings` of each chat (its pinned
-//! language) in the same file. `run` starts it all and stops it cleanly.
+//! language) in the same file. `inflight` bounds the updates taken from Telegram and not yet
+//! answered, polling no further at the bound. `run` starts it all and stops it cleanly.
 
 mod admin;
 mod commands;
 mod handlers;
+mod inflight;
 mod journal;
 mod limit;
 mod pool;
@@ -49,11 +51,12 @@ use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
 use teloxide::types::{BotCommand, BotCommandScope};
-use teloxide::update_listeners::{webhooks, Polling, UpdateListener};
+use teloxide::update_listeners::{webhooks, UpdateListener};
 use teloxide::RequestError;
 use tracing::{error, info, warn};
 
 pub use commands::Command;
+use inflight::{BoundedPolling, InFlight};
 pub use state::{BotState, ReloadReport};
 
 use crate::answer::Engine;
@@ -144,8 +147,16 @@ async fn serve_through<R: Telegram>(
     register_commands(&bot, &state.engine(), &redactor).await;
     spawn_reload_on_sighup(Arc::clone(&state), bot.clone(), Arc::clone(&redactor));
 
+    let in_flight = Arc::new(match &config.webhook {
+        None => InFlight::new(config.max_in_flight as usize),
+        Some(_) => InFlight::unbounded(),
+    });
     let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema::<R>())
-        .dependencies(dptree::deps![Arc::clone(&state), Arc::clone(&redactor)])
+        .dependencies(dptree::deps![
+            Arc::clone(&state),
+            Arc::clone(&redactor),
+            Arc::clone(&in_flight)
+        ])
         .default_handler(
             |update| async move { tracing::debug!(id = update.id.0, "update ignored") },
         )
@@ -161,7 +172,7 @@ async fn serve_through<R: Telegram>(
                     redactor.redact(&error.to_string())
                 );
             }
-            let mut listener = Polling::builder(bot.clone()).timeout(POLL_TIMEOUT).build();
+            let mut listener = BoundedPolling::new(bot.clone(), in_flight, POLL_TIMEOUT);
             stop_when(stopping, listener.stop_token());
             info!(
                 ms = started.elapsed().as_millis() as u64,
