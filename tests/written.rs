@@ -7,7 +7,7 @@
 //! and kept apart until the matcher was done; its figure was reported as held out. After a few
 //! more fixes, `tests/eval/written-c/`, written then by the same kind of writer, was measured
 //! once as the final figure. `tests/eval/written-d/` was written before the next round of
-//! changes and measured once before and once after it, and `written-e/` to `written-i/`
+//! changes and measured once before and once after it, and `written-e/` to `written-j/`
 //! likewise for each round after. All are regression sets from then on: the next
 //! measurement needs a new held-out set.
 
@@ -243,6 +243,12 @@ const FLOORS: &[(&str, Lang, f64, f64)] = &[
     ("written-i", Lang::Ru, 0.80, 0.70),
     ("written-i", Lang::Kk, 0.79, 0.95),
     ("written-i", Lang::Zh, 0.77, 0.78),
+    // The held-out set of the sixth round (which way travellers go, parts that only ask,
+    // colloquial words), measured once before the round and once after it.
+    ("written-j", Lang::En, 0.80, 0.85),
+    ("written-j", Lang::Ru, 0.88, 0.80),
+    ("written-j", Lang::Kk, 0.81, 0.84),
+    ("written-j", Lang::Zh, 0.85, 0.85),
 ];
 
 /// Answers in the question's language and script (Cyrillic for Latin-typed Russian and
