@@ -202,6 +202,12 @@ fn claims_are_checked_against_the_facts() {
             "I read that trade hit $24.2 billion in 2022, is that right?",
             Verdict(true, &["24.2"]),
         ),
+        // Regression: the wrong city was called wrong, but the reply gave only the fact its
+        // words matched best (Kazakhstan's consulate in Xi'an), not the one that corrects it.
+        (
+            "Қытай Шымкентте бас консулдық ашпақ деп естідім, дұрыс па?",
+            Verdict(false, &["Ақтөбе"]),
+        ),
         (
             "I heard trade reached $30 billion in 2022, true?",
             Verdict(false, &["24.2"]),

@@ -387,10 +387,34 @@ fn sole_offer(base: Base, part: &PartReading, offers: &[Scored]) -> Option<Chose
     plain.then(|| answer_with(base, part, *sole).ok()).flatten()
 }
 
+/// Whether `facts` of an intent bear a claim out: every figure and month it states is in them,
+/// and no name or place it gives is one they do not name.
+fn borne_out(
+    base: Base,
+    part: &PartReading,
+    claim: &Claim,
+    intent: usize,
+    facts: &[usize],
+) -> bool {
+    let index = base.index;
+    let lang = part.analysis.lang;
+    let named = |name: &String| {
+        let terms = index.analyze_as(name, lang).terms;
+        terms
+            .iter()
+            .any(|t| index.names_elsewhere(t, lang, intent, facts))
+    };
+    bears_out(base, claim, facts, intent, lang)
+        && !claim.names.iter().any(named)
+        && !names_other_place(base, part, intent, facts)
+}
+
+/// The most facts a reply to a claim the first facts chosen do not bear out gives.
+const CLAIM_FACTS: usize = 3;
+
 /// The facts of one intent that answer a part, or why it cannot (no figure for the period
 /// asked about, or none of the kind of value asked for).
 fn answer_with(base: Base, part: &PartReading, scored: Scored) -> Result<Chosen, Decision> {
-    let index = base.index;
     let intent = &base.knowledge.intents[scored.intent];
     let in_period = facts_for_period(intent, &part.analysis);
     if in_period.is_empty() {
@@ -407,19 +431,30 @@ fn answer_with(base: Base, part: &PartReading, scored: Scored) -> Result<Chosen,
         let asks = part.shape.asks;
         return Err(Decision::NotStated { scored, asks });
     }
-    let facts = if part.shape.compares { facts } else { holding };
-    let verdict = part.shape.claim.as_ref().map(|claim| {
-        let lang = part.analysis.lang;
-        let named = |name: &String| {
-            let terms = index.analyze_as(name, lang).terms;
-            terms
-                .iter()
-                .any(|t| index.names_elsewhere(t, lang, scored.intent, &facts))
-        };
-        bears_out(base, claim, &facts, scored.intent, lang)
-            && !claim.names.iter().any(named)
-            && !names_other_place(base, part, scored.intent, &facts)
-    });
+    let mut facts = if part.shape.compares { facts } else { holding };
+    let mut verdict = part
+        .shape
+        .claim
+        .as_ref()
+        .map(|claim| borne_out(base, part, claim, scored.intent, &facts));
+    // A claim the chosen facts do not bear out is checked against the whole topic, and a
+    // wrong one is answered with more of it: the fact that corrects it ("a consulate in
+    // Aktobe, not Shymkent") may not be the one its words matched best.
+    if let (Some(false), Some(claim)) = (verdict, &part.shape.claim) {
+        let whole: Vec<usize> = in_period
+            .iter()
+            .copied()
+            .filter(|&f| holds(base, scored.intent, f, &part.shape))
+            .collect();
+        if borne_out(base, part, claim, scored.intent, &whole) {
+            verdict = Some(true);
+        }
+        for f in whole {
+            if !facts.contains(&f) && facts.len() < CLAIM_FACTS {
+                facts.push(f);
+            }
+        }
+    }
     let comparison = compare(base, scored.intent, &facts, &part.shape);
     Ok(Chosen {
         scored,
