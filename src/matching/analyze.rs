@@ -510,23 +510,24 @@ const MIN_CYRILLIC_STEM: usize = 3;
 
 /// Strips up to `rounds` suffixes (Kazakh stacks them: сауда-сы-нын), longest match first.
 fn strip_suffixes(word: &str, suffixes: &[&str], rounds: usize) -> String {
-    let mut stem: Vec<char> = word.chars().collect();
+    let mut stem = word;
+    let mut letters = word.chars().count();
     for _ in 0..rounds {
         let found = suffixes
             .iter()
-            .filter(|suffix| {
-                let n = suffix.chars().count();
-                stem.len() >= n + MIN_CYRILLIC_STEM
-                    && stem[stem.len() - n..].iter().copied().eq(suffix.chars())
-            })
-            .map(|suffix| suffix.chars().count())
-            .max();
+            .filter(|suffix| stem.ends_with(**suffix))
+            .map(|suffix| (suffix.len(), suffix.chars().count()))
+            .filter(|&(_, n)| letters >= n + MIN_CYRILLIC_STEM)
+            .max_by_key(|&(_, n)| n);
         match found {
-            Some(n) => stem.truncate(stem.len() - n),
+            Some((bytes, n)) => {
+                stem = &stem[..stem.len() - bytes];
+                letters -= n;
+            }
             None => break,
         }
     }
-    stem.into_iter().collect()
+    stem.to_owned()
 }
 
 /// A light stemmer: English plural and verb endings for Latin words; Kazakh suffixes for
