@@ -21,17 +21,66 @@ pub(crate) fn allowed_distance(len: usize) -> usize {
 /// FNV-1a: fixed on every run, and a few times cheaper than SipHash on words this short. A
 /// collision only adds a candidate, which the letter-by-letter comparison then drops.
 fn hash(text: &str) -> u64 {
-    hash_chars(text.chars())
+    fnv(FNV_OFFSET, text.as_bytes())
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a continued from `h` over `bytes`.
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// FNV-1a over the UTF-8 bytes of `chars`, so a deletion is hashed without being written out.
 fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
     let mut buffer = [0u8; 4];
-    chars.fold(0xcbf2_9ce4_8422_2325, |h, c| {
-        c.encode_utf8(&mut buffer)
-            .bytes()
-            .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    chars.fold(FNV_OFFSET, |h, c| {
+        fnv(h, c.encode_utf8(&mut buffer).as_bytes())
     })
+}
+
+/// The keys `deletion_keys(word, depth)` gives, for a depth of at most two, added to `keys` in
+/// no fixed order and possibly more than once: what building the index needs, which sorts and
+/// dedups its entries anyway. Each deletion is hashed from the hash of the letters before it
+/// (FNV-1a runs left to right), so nothing is written out; building the index for every term
+/// of the fact base was a fifth of loading it.
+fn deletion_key_set(word: &str, depth: usize, keys: &mut Vec<u64>) {
+    debug_assert!(depth <= 2, "deletions of at most two letters");
+    let bytes = word.as_bytes();
+    // Where each letter starts, and the end.
+    let bounds: Vec<usize> = word
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([word.len()])
+        .collect();
+    let letters = bounds.len() - 1;
+    // The hash of the letters before each letter (and of the whole word, last).
+    let mut before = Vec::with_capacity(bounds.len());
+    let mut h = FNV_OFFSET;
+    for pair in bounds.windows(2) {
+        before.push(h);
+        h = fnv(h, &bytes[pair[0]..pair[1]]);
+    }
+    before.push(h);
+    keys.push(h);
+    // As in `deletion_keys`, only a string of three letters or more loses one.
+    if depth == 0 || letters <= 2 {
+        return;
+    }
+    for i in 0..letters {
+        keys.push(fnv(before[i], &bytes[bounds[i + 1]..]));
+    }
+    if depth < 2 || letters <= 3 {
+        return;
+    }
+    for i in 0..letters {
+        for j in i + 1..letters {
+            let h = fnv(before[i], &bytes[bounds[i + 1]..bounds[j]]);
+            keys.push(fnv(h, &bytes[bounds[j + 1]..]));
+        }
+    }
 }
 
 /// The keys of every distinct string made by deleting up to `depth` characters from `word`:
@@ -104,15 +153,16 @@ fn correctable(term: &str) -> bool {
 impl Fuzzy {
     pub(crate) fn new(terms: &[String]) -> Fuzzy {
         let mut entries = Vec::new();
+        let mut keys = Vec::new();
         for (id, term) in terms.iter().enumerate() {
             if !correctable(term) {
                 continue;
             }
             // Three-letter terms are stored with their deletions too, for a swap ("adn").
             let depth = allowed_distance(term.chars().count()).max(1);
-            for key in deletion_keys(term, depth) {
-                entries.push((key, id as u32));
-            }
+            keys.clear();
+            deletion_key_set(term, depth, &mut keys);
+            entries.extend(keys.iter().map(|&key| (key, id as u32)));
         }
         entries.sort_unstable();
         entries.dedup();
@@ -195,6 +245,32 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect()
+    }
+
+    #[test]
+    fn the_keys_an_index_is_built_from_are_the_keys_of_every_deletion() {
+        let words = [
+            "a",
+            "ab",
+            "abc",
+            "visa",
+            "vissa",
+            "turnover",
+            "ааа",
+            "қытай",
+            "достопримечательност",
+        ];
+        for word in words {
+            for depth in 0..=2 {
+                let mut built = Vec::new();
+                deletion_key_set(word, depth, &mut built);
+                built.sort_unstable();
+                built.dedup();
+                let mut expected = deletion_keys(word, depth);
+                expected.sort_unstable();
+                assert_eq!(built, expected, "{word}, depth {depth}");
+            }
+        }
     }
 
     #[test]
