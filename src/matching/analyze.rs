@@ -513,9 +513,12 @@ fn strip_suffixes(word: &str, suffixes: &[&str], rounds: usize) -> String {
     let mut stem = word;
     let mut letters = word.chars().count();
     for _ in 0..rounds {
+        // Most suffixes end in another letter than the word: comparing last bytes first
+        // spares the full comparison for all but a few.
+        let last = stem.as_bytes().last();
         let found = suffixes
             .iter()
-            .filter(|suffix| stem.ends_with(**suffix))
+            .filter(|suffix| suffix.as_bytes().last() == last && stem.ends_with(**suffix))
             .map(|suffix| (suffix.len(), suffix.chars().count()))
             .filter(|&(_, n)| letters >= n + MIN_CYRILLIC_STEM)
             .max_by_key(|&(_, n)| n);
