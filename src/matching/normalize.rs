@@ -181,6 +181,28 @@ fn is_nfkc(text: &str) -> bool {
     text.chars().all(plainly_nfkc) || is_nfkc_quick(text.chars()) == IsNormalized::Yes
 }
 
+/// `chars` in lower case, as `char::to_lowercase` gives them. The Russian alphabet and Chinese
+/// characters are told by their ranges first: the general rule is a search through Unicode's
+/// case table for every letter.
+fn lowercase(chars: impl Iterator<Item = char>) -> Vec<char> {
+    let mut lower = Vec::with_capacity(chars.size_hint().0);
+    for c in chars {
+        match c {
+            'А'..='Я' => lower.push(shifted(c, 0x20)),
+            'Ѐ'..='Џ' => lower.push(shifted(c, 0x50)),
+            'а'..='џ' | '\u{4E00}'..='\u{9FFF}' => lower.push(c),
+            c if c.is_ascii() => lower.push(c.to_ascii_lowercase()),
+            c => lower.extend(c.to_lowercase()),
+        }
+    }
+    lower
+}
+
+/// The letter `by` code points after `c` (a capital's small letter in the Cyrillic block).
+fn shifted(c: char, by: u32) -> char {
+    char::from_u32(c as u32 + by).unwrap_or(c)
+}
+
 /// Lowercase words separated by single spaces: punctuation removed, Unicode folded (NFKC, so
 /// full-width digits and ligatures become plain), numbers made uniform (`5,000` → `5000`,
 /// `24,2` → `24.2`), and a space wherever the script changes (`40bn` → `40 bn`, `30天` → `30 天`).
@@ -190,9 +212,9 @@ pub fn normalize(text: &str) -> String {
     let folded: Vec<char> = if text.is_ascii() {
         text.chars().map(|c| c.to_ascii_lowercase()).collect()
     } else if is_nfkc(text) {
-        text.chars().flat_map(char::to_lowercase).collect()
+        lowercase(text.chars())
     } else {
-        text.nfkc().flat_map(char::to_lowercase).collect()
+        lowercase(text.nfkc())
     };
     let mut out = String::with_capacity(folded.len());
     let mut word = String::new();
@@ -477,6 +499,24 @@ mod tests {
             let quick = is_nfkc_quick(std::iter::once(c));
             assert_eq!(quick, IsNormalized::Yes, "U+{:04X}", c as u32);
             assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn lowercasing_by_range_agrees_with_unicode() {
+        let ranges = [
+            ('\u{0}', '\u{7F}'),
+            ('\u{0400}', '\u{045F}'),
+            ('\u{4E00}', '\u{9FFF}'),
+        ];
+        for c in ranges.into_iter().flat_map(|(from, to)| from..=to) {
+            let expected: Vec<char> = c.to_lowercase().collect();
+            assert_eq!(
+                lowercase(std::iter::once(c)),
+                expected,
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 
