@@ -3,8 +3,9 @@
 //! among figures of different periods. The analyzer is built from the fact base's lexicon, so
 //! an admin can teach it a synonym without touching code.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use super::hash::{WordMap, WordSet};
 use super::normalize::{detect_lang, is_han, normalize};
 use crate::knowledge::{Lang, Lexicon};
 
@@ -46,14 +47,14 @@ enum HanMeaning {
 #[derive(Debug, Clone, Default)]
 struct Tables {
     /// Stop words as written, and by stem (inflected Russian and Kazakh forms).
-    stop_words: HashSet<String>,
-    stop_stems: HashSet<String>,
+    stop_words: WordSet<String>,
+    stop_stems: WordSet<String>,
     /// Multi-word phrases keyed by their first word's stem, longest first.
-    phrases: HashMap<String, Vec<(Vec<String>, Meaning)>>,
+    phrases: WordMap<String, Vec<(Vec<String>, Meaning)>>,
     /// Single words (stemmed) that stand for another term.
-    words: HashMap<String, Meaning>,
+    words: WordMap<String, Meaning>,
     /// Outside words too short to match by stem, matched as written.
-    outside_exact: HashMap<String, String>,
+    outside_exact: WordMap<String, String>,
 }
 
 /// A stem shorter than this could be many words, so an outside word that short must match as
@@ -65,7 +66,7 @@ const OUTSIDE_MIN_STEM: usize = 5;
 pub struct Analyzer {
     tables: [Tables; 4],
     /// Chinese lexicon entries keyed by their first character, longest first.
-    han: HashMap<char, Vec<(Vec<char>, HanMeaning)>>,
+    han: WordMap<char, Vec<(Vec<char>, HanMeaning)>>,
 }
 
 fn has_han(text: &str) -> bool {

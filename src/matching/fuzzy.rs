@@ -5,6 +5,7 @@
 //! few lookups give a short list of candidates, and only those are compared letter by letter.
 //! Deletions are stored as 64-bit hashes in one sorted vector: small, and a binary search away.
 
+use super::hash::{fnv, FNV_OFFSET};
 use super::work;
 
 /// How many letters may be wrong in a word of `len` letters: short words must match exactly,
@@ -22,15 +23,6 @@ pub(crate) fn allowed_distance(len: usize) -> usize {
 /// collision only adds a candidate, which the letter-by-letter comparison then drops.
 fn hash(text: &str) -> u64 {
     fnv(FNV_OFFSET, text.as_bytes())
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a continued from `h` over `bytes`.
-fn fnv(h: u64, bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// FNV-1a over the UTF-8 bytes of `chars`, so a deletion is hashed without being written out.
