@@ -69,25 +69,71 @@ impl Values {
 /// names as a run of whole words, the last of which may carry a case ending when it is long
 /// enough to keep its stem ("Астанада", "Шымкентте", "Пекине").
 #[derive(Debug, Clone, Default)]
-struct Places(Vec<Vec<Vec<String>>>);
+struct Places(Vec<Vec<Name>>);
+
+/// One name of a place as it is looked for, prepared once: every fact's text in every language
+/// is searched for every name when the engine is built.
+#[derive(Debug, Clone)]
+enum Name {
+    /// A Chinese name, its words run together.
+    Han(String),
+    /// The words before the last, and how the last one must match.
+    Words(Vec<String>, Last),
+}
+
+#[derive(Debug, Clone)]
+enum Last {
+    Whole(String),
+    /// A long Cyrillic word matched by all but its last letter.
+    Stem(String),
+}
 
 /// Cyrillic names this long or longer are matched by all but their last letter, which a case
 /// ending replaces ("Астана", "в Астане"); shorter ones, and Latin names, as whole words.
 const STEM_FROM: usize = 5;
 
+impl Name {
+    fn new(name: &str) -> Option<Name> {
+        let words: Vec<String> = normalize(name)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let (last, first) = words.split_last()?;
+        if last.chars().any(crate::matching::is_han) {
+            return Some(Name::Han(words.concat()));
+        }
+        let letters = last.chars().count();
+        let last = match letters >= STEM_FROM && !last.is_ascii() {
+            true => Last::Stem(last.chars().take(letters - 1).collect()),
+            false => Last::Whole(last.clone()),
+        };
+        Some(Name::Words(first.to_vec(), last))
+    }
+
+    /// Whether the name occurs in a normalised text (`words`: its words).
+    fn found(&self, normal: &str, words: &[&str]) -> bool {
+        let (first, last) = match self {
+            Name::Han(name) => return normal.contains(name.as_str()),
+            Name::Words(first, last) => (first, last),
+        };
+        let fits_last = |w: &str| match last {
+            Last::Stem(stem) => w.starts_with(stem.as_str()),
+            Last::Whole(word) => w == word,
+        };
+        words.windows(first.len() + 1).any(|run| {
+            run[..first.len()].iter().zip(first).all(|(w, n)| *w == n)
+                && fits_last(run[first.len()])
+        })
+    }
+}
+
 impl Places {
     fn new(places: &[Vec<String>]) -> Places {
-        let words = |name: &String| -> Vec<String> {
-            normalize(name)
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
         Places(
             places
                 .iter()
-                .map(|names| names.iter().map(words).collect())
+                .map(|names| names.iter().filter_map(|name| Name::new(name)).collect())
                 .collect(),
         )
     }
@@ -95,28 +141,9 @@ impl Places {
     fn named_in(&self, normal: &str) -> Vec<usize> {
         let words: Vec<&str> = normal.split(' ').collect();
         (0..self.0.len())
-            .filter(|&p| self.0[p].iter().any(|name| found(name, normal, &words)))
+            .filter(|&p| self.0[p].iter().any(|name| name.found(normal, &words)))
             .collect()
     }
-}
-
-/// Whether a place name (its normalised words) occurs in a normalised text.
-fn found(name: &[String], normal: &str, words: &[&str]) -> bool {
-    let Some((last, first)) = name.split_last() else {
-        return false;
-    };
-    if last.chars().any(crate::matching::is_han) {
-        return normal.contains(name.concat().as_str());
-    }
-    let stemmed = last.chars().count() >= STEM_FROM && !last.is_ascii();
-    let stem: String = last.chars().take(last.chars().count() - 1).collect();
-    let fits_last = |w: &str| match stemmed {
-        true => w.starts_with(&stem),
-        false => w == last,
-    };
-    words.windows(name.len()).any(|run| {
-        run[..first.len()].iter().zip(first).all(|(w, n)| *w == n) && fits_last(run[first.len()])
-    })
 }
 
 pub(crate) fn slot(lang: Lang) -> usize {
@@ -136,7 +163,7 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues 
         values.months[slot(lang)] = months(&text);
         values.words[slot(lang)] = text.split(' ').map(str::to_owned).collect();
     }
-    let english = normalize(fact.text.text(Lang::En));
+    let english = values.words[slot(Lang::En)].join(" ");
     // The year a source was published only says when something was reported.
     let reported = |year: u16| {
         fact.sources

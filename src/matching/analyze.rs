@@ -3,8 +3,9 @@
 //! among figures of different periods. The analyzer is built from the fact base's lexicon, so
 //! an admin can teach it a synonym without touching code.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use super::hash::{WordMap, WordSet};
 use super::normalize::{detect_lang, is_han, normalize};
 use crate::knowledge::{Lang, Lexicon};
 
@@ -46,14 +47,14 @@ enum HanMeaning {
 #[derive(Debug, Clone, Default)]
 struct Tables {
     /// Stop words as written, and by stem (inflected Russian and Kazakh forms).
-    stop_words: HashSet<String>,
-    stop_stems: HashSet<String>,
+    stop_words: WordSet<String>,
+    stop_stems: WordSet<String>,
     /// Multi-word phrases keyed by their first word's stem, longest first.
-    phrases: HashMap<String, Vec<(Vec<String>, Meaning)>>,
+    phrases: WordMap<String, Vec<(Vec<String>, Meaning)>>,
     /// Single words (stemmed) that stand for another term.
-    words: HashMap<String, Meaning>,
+    words: WordMap<String, Meaning>,
     /// Outside words too short to match by stem, matched as written.
-    outside_exact: HashMap<String, String>,
+    outside_exact: WordMap<String, String>,
 }
 
 /// A stem shorter than this could be many words, so an outside word that short must match as
@@ -65,7 +66,7 @@ const OUTSIDE_MIN_STEM: usize = 5;
 pub struct Analyzer {
     tables: [Tables; 4],
     /// Chinese lexicon entries keyed by their first character, longest first.
-    han: HashMap<char, Vec<(Vec<char>, HanMeaning)>>,
+    han: WordMap<char, Vec<(Vec<char>, HanMeaning)>>,
 }
 
 fn has_han(text: &str) -> bool {
@@ -510,23 +511,27 @@ const MIN_CYRILLIC_STEM: usize = 3;
 
 /// Strips up to `rounds` suffixes (Kazakh stacks them: сауда-сы-нын), longest match first.
 fn strip_suffixes(word: &str, suffixes: &[&str], rounds: usize) -> String {
-    let mut stem: Vec<char> = word.chars().collect();
+    let mut stem = word;
+    let mut letters = word.chars().count();
     for _ in 0..rounds {
+        // Most suffixes end in another letter than the word: comparing last bytes first
+        // spares the full comparison for all but a few.
+        let last = stem.as_bytes().last();
         let found = suffixes
             .iter()
-            .filter(|suffix| {
-                let n = suffix.chars().count();
-                stem.len() >= n + MIN_CYRILLIC_STEM
-                    && stem[stem.len() - n..].iter().copied().eq(suffix.chars())
-            })
-            .map(|suffix| suffix.chars().count())
-            .max();
+            .filter(|suffix| suffix.as_bytes().last() == last && stem.ends_with(**suffix))
+            .map(|suffix| (suffix.len(), suffix.chars().count()))
+            .filter(|&(_, n)| letters >= n + MIN_CYRILLIC_STEM)
+            .max_by_key(|&(_, n)| n);
         match found {
-            Some(n) => stem.truncate(stem.len() - n),
+            Some((bytes, n)) => {
+                stem = &stem[..stem.len() - bytes];
+                letters -= n;
+            }
             None => break,
         }
     }
-    stem.into_iter().collect()
+    stem.to_owned()
 }
 
 /// A light stemmer: English plural and verb endings for Latin words; Kazakh suffixes for

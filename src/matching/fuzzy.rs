@@ -5,6 +5,7 @@
 //! few lookups give a short list of candidates, and only those are compared letter by letter.
 //! Deletions are stored as 64-bit hashes in one sorted vector: small, and a binary search away.
 
+use super::hash::{fnv, FNV_OFFSET};
 use super::work;
 
 /// How many letters may be wrong in a word of `len` letters: short words must match exactly,
@@ -18,48 +19,120 @@ pub(crate) fn allowed_distance(len: usize) -> usize {
     }
 }
 
-/// FNV-1a: fixed on every run, and a few times cheaper than SipHash on words this short. A
-/// collision only adds a candidate, which the letter-by-letter comparison then drops.
-fn hash(text: &str) -> u64 {
-    hash_chars(text.chars())
+/// A word's letters, with what hashing every deletion from it needs: each deletion is hashed
+/// on from the hash of the letters before it (FNV-1a runs left to right), so no deletion is
+/// written out. Writing them out was a fifth of loading the fact base, and most of a lookup.
+struct Deletions<'a> {
+    bytes: &'a [u8],
+    /// Where each letter starts, and the end.
+    bounds: Vec<usize>,
+    /// The FNV-1a hash of the letters before each letter, and of the whole word last. A hash
+    /// collision only adds a candidate, which the letter-by-letter comparison then drops.
+    before: Vec<u64>,
 }
 
-/// FNV-1a over the UTF-8 bytes of `chars`, so a deletion is hashed without being written out.
-fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
-    let mut buffer = [0u8; 4];
-    chars.fold(0xcbf2_9ce4_8422_2325, |h, c| {
-        c.encode_utf8(&mut buffer)
-            .bytes()
-            .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-    })
+impl<'a> Deletions<'a> {
+    fn new(word: &'a str) -> Deletions<'a> {
+        let bytes = word.as_bytes();
+        let bounds: Vec<usize> = word
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([word.len()])
+            .collect();
+        let mut before = Vec::with_capacity(bounds.len());
+        let mut h = FNV_OFFSET;
+        for pair in bounds.windows(2) {
+            before.push(h);
+            h = fnv(h, &bytes[pair[0]..pair[1]]);
+        }
+        before.push(h);
+        Deletions {
+            bytes,
+            bounds,
+            before,
+        }
+    }
+
+    fn letters(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    /// The key of the word itself.
+    fn whole(&self) -> u64 {
+        self.before[self.letters()]
+    }
+
+    /// The key of the word without letter `i`.
+    fn without(&self, i: usize) -> u64 {
+        fnv(self.before[i], &self.bytes[self.bounds[i + 1]..])
+    }
+
+    /// The key of the word without letters `i` and `j` (`i < j`).
+    fn without_two(&self, i: usize, j: usize) -> u64 {
+        let h = fnv(
+            self.before[i],
+            &self.bytes[self.bounds[i + 1]..self.bounds[j]],
+        );
+        fnv(h, &self.bytes[self.bounds[j + 1]..])
+    }
 }
 
-/// The keys of every distinct string made by deleting up to `depth` characters from `word`:
-/// `word` first, then one deletion, then two, each in a fixed order, so the closest keys are
-/// probed first and a capped lookup is the same on every run. Strings are told apart by their
-/// keys, which is all a lookup compares.
+/// The keys `deletion_keys(word, depth)` gives, added to `keys` in no fixed order and possibly
+/// more than once: what building the index needs, which sorts and dedups its entries anyway.
+fn deletion_key_set(word: &str, depth: usize, keys: &mut Vec<u64>) {
+    debug_assert!(depth <= 2, "deletions of at most two letters");
+    let word = Deletions::new(word);
+    let letters = word.letters();
+    keys.push(word.whole());
+    // As in `deletion_keys`, only a string of three letters or more loses one.
+    if depth == 0 || letters <= 2 {
+        return;
+    }
+    keys.extend((0..letters).map(|i| word.without(i)));
+    if depth < 2 || letters <= 3 {
+        return;
+    }
+    for i in 0..letters {
+        keys.extend((i + 1..letters).map(|j| word.without_two(i, j)));
+    }
+}
+
+/// The keys of every distinct string made by deleting up to `depth` (at most two) characters
+/// from `word`: `word` first, then one deletion, then two, each in a fixed order, so the
+/// closest keys are probed first and a capped lookup is the same on every run. Strings are
+/// told apart by their keys, which is all a lookup compares; only a string of three letters or
+/// more loses one.
 fn deletion_keys(word: &str, depth: usize) -> Vec<u64> {
-    let mut keys = vec![hash(word)];
-    let mut level: Vec<Vec<char>> = vec![word.chars().collect()];
-    for _ in 0..depth {
-        let mut next = Vec::new();
-        for chars in level.iter().filter(|chars| chars.len() > 2) {
-            for skip in 0..chars.len() {
-                let shorter = || {
-                    chars
-                        .iter()
-                        .enumerate()
-                        .filter(move |&(i, _)| i != skip)
-                        .map(|(_, &c)| c)
-                };
-                let key = hash_chars(shorter());
-                if !keys.contains(&key) {
-                    keys.push(key);
-                    next.push(shorter().collect());
-                }
+    debug_assert!(depth <= 2, "deletions of at most two letters");
+    let word = Deletions::new(word);
+    let letters = word.letters();
+    let mut keys = vec![word.whole()];
+    if depth == 0 || letters <= 2 {
+        return keys;
+    }
+    // The letters whose deletion made a string not seen before: only those lose a second.
+    let mut kept = Vec::new();
+    for i in 0..letters {
+        let key = word.without(i);
+        if !keys.contains(&key) {
+            keys.push(key);
+            kept.push(i);
+        }
+    }
+    if depth < 2 || letters <= 3 {
+        return keys;
+    }
+    for i in kept {
+        // Letter `skip` of the word without letter `i`.
+        for skip in 0..letters - 1 {
+            let key = match skip < i {
+                true => word.without_two(skip, i),
+                false => word.without_two(i, skip + 1),
+            };
+            if !keys.contains(&key) {
+                keys.push(key);
             }
         }
-        level = next;
     }
     keys
 }
@@ -104,15 +177,16 @@ fn correctable(term: &str) -> bool {
 impl Fuzzy {
     pub(crate) fn new(terms: &[String]) -> Fuzzy {
         let mut entries = Vec::new();
+        let mut keys = Vec::new();
         for (id, term) in terms.iter().enumerate() {
             if !correctable(term) {
                 continue;
             }
             // Three-letter terms are stored with their deletions too, for a swap ("adn").
             let depth = allowed_distance(term.chars().count()).max(1);
-            for key in deletion_keys(term, depth) {
-                entries.push((key, id as u32));
-            }
+            keys.clear();
+            deletion_key_set(term, depth, &mut keys);
+            entries.extend(keys.iter().map(|&key| (key, id as u32)));
         }
         entries.sort_unstable();
         entries.dedup();
@@ -195,6 +269,71 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect()
+    }
+
+    /// Deletion keys as they were first found, each deletion written out and hashed.
+    fn written_out_deletion_keys(word: &str, depth: usize) -> Vec<u64> {
+        let hash = |chars: &[char]| fnv(FNV_OFFSET, chars.iter().collect::<String>().as_bytes());
+        let chars: Vec<char> = word.chars().collect();
+        let mut keys = vec![hash(&chars)];
+        let mut level = vec![chars];
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for chars in level.iter().filter(|chars| chars.len() > 2) {
+                for skip in 0..chars.len() {
+                    let mut shorter = chars.clone();
+                    shorter.remove(skip);
+                    let key = hash(&shorter);
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                        next.push(shorter);
+                    }
+                }
+            }
+            level = next;
+        }
+        keys
+    }
+
+    #[test]
+    fn deletion_keys_come_in_the_order_of_the_deletions_written_out() {
+        let words = "a ab abc visa vissa turnover ааа қытай достопримечательност aabbaa";
+        for word in words.split(' ') {
+            for depth in 0..=2 {
+                let expected = written_out_deletion_keys(word, depth);
+                assert_eq!(
+                    deletion_keys(word, depth),
+                    expected,
+                    "{word}, depth {depth}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_keys_an_index_is_built_from_are_the_keys_of_every_deletion() {
+        let words = [
+            "a",
+            "ab",
+            "abc",
+            "visa",
+            "vissa",
+            "turnover",
+            "ааа",
+            "қытай",
+            "достопримечательност",
+        ];
+        for word in words {
+            for depth in 0..=2 {
+                let mut built = Vec::new();
+                deletion_key_set(word, depth, &mut built);
+                built.sort_unstable();
+                built.dedup();
+                let mut expected = deletion_keys(word, depth);
+                expected.sort_unstable();
+                assert_eq!(built, expected, "{word}, depth {depth}");
+            }
+        }
     }
 
     #[test]

@@ -12,10 +12,9 @@
 //! while our phrasings still lead. Words the fact base never uses count against a match, and so
 //! do the lexicon's "outside" words unless the intent itself uses them.
 
-use std::collections::HashMap;
-
 use super::analyze::{Analysis, Analyzer};
 use super::fuzzy::Fuzzy;
+use super::hash::WordMap;
 use crate::knowledge::{Knowledge, Lang};
 
 /// How much coverage counts against the best single document.
@@ -124,7 +123,7 @@ pub struct Resolved {
 pub struct Index {
     analyzer: Analyzer,
     terms: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: WordMap<String, u32>,
     idf: Vec<f32>,
     /// How many intents use each term (ranks typo corrections).
     intent_freq: Vec<u32>,

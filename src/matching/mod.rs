@@ -6,11 +6,12 @@
 //! value wanted, a claim to check, a comparison); `analyze` turns words into terms (stop
 //! words, stems, synonyms, years); `fuzzy` finds the known term a misspelt word meant; `index`
 //! is built once per knowledge base and retrieves the intents and facts that share terms with
-//! the question; `work` counts what typo correction and retrieval cost, so tests can hold them
-//! to their caps.
+//! the question; `hash` is the cheap hash of their word tables; `work` counts what typo
+//! correction and retrieval cost, so tests can hold them to their caps.
 
 mod analyze;
 mod fuzzy;
+mod hash;
 mod index;
 mod normalize;
 pub mod script;

@@ -100,20 +100,107 @@ pub(crate) fn fold_cyrillic(word: &str) -> String {
     if !word.chars().any(is_cyrillic) {
         return word.to_owned();
     }
-    word.chars()
-        .map(|c| match c {
-            'ә' => 'а',
-            'ғ' => 'г',
-            'қ' => 'к',
-            'ң' => 'н',
-            'ө' => 'о',
-            'ұ' | 'ү' => 'у',
-            'һ' => 'х',
-            'і' => 'и',
-            'ё' => 'е',
-            c => c,
-        })
-        .collect()
+    word.chars().map(fold_letter).collect()
+}
+
+/// One letter as `fold_cyrillic` folds it; every other character is kept. What it returns is
+/// never folded further.
+fn fold_letter(c: char) -> char {
+    match c {
+        'ә' => 'а',
+        'ғ' => 'г',
+        'қ' => 'к',
+        'ң' => 'н',
+        'ө' => 'о',
+        'ұ' | 'ү' => 'у',
+        'һ' => 'х',
+        'і' => 'и',
+        'ё' => 'е',
+        c => c,
+    }
+}
+
+/// Whether a word has letters of both alphabets, the only case `fix_mixed_script` changes.
+fn is_mixed_script(word: &str) -> bool {
+    let (mut latin, mut cyrillic) = (false, false);
+    for c in word.chars() {
+        match class(c) {
+            Class::Latin => latin = true,
+            Class::Cyrillic => cyrillic = true,
+            _ => {}
+        }
+    }
+    latin && cyrillic
+}
+
+/// A word as `normalize` writes it out: look-alike letters repaired and Kazakh letters folded.
+fn push_word(word: &str, out: &mut String) {
+    // An ASCII word has nothing to repair or fold. A word in one alphabet is only folded: the
+    // fix leaves it alone, and folding keeps each letter in its alphabet and is done after
+    // one pass, so the second round below would change nothing.
+    if word.is_ascii() {
+        out.push_str(word);
+    } else if !is_mixed_script(word) {
+        out.extend(word.chars().map(fold_letter));
+    } else {
+        // Twice: folding a Kazakh letter can make a look-alike (қ → к) that only a second
+        // fix turns Latin, and the fix can make a letter to fold (i → і → и).
+        let once = fold_cyrillic(&fix_mixed_script(word));
+        out.push_str(&fold_cyrillic(&fix_mixed_script(&once)));
+    }
+}
+
+/// Characters the text people send is mostly made of (ASCII, Cyrillic letters, the common
+/// Chinese characters, quotes and dashes) that are in Unicode's compatibility form (NFKC) and
+/// combine with nothing: a text of these alone is in NFKC form. Telling them by range is a few
+/// comparisons, where Unicode's quick check looks every character up in a table.
+fn plainly_nfkc(c: char) -> bool {
+    c.is_ascii()
+        || matches!(
+            c,
+            '\u{0400}'..='\u{0482}'
+                | '\u{048A}'..='\u{052F}'
+                | '\u{4E00}'..='\u{9FFF}'
+                | '\u{3400}'..='\u{4DBF}'
+                | '«'
+                | '»'
+                | '·'
+                | '–'
+                | '—'
+                | '‘'
+                | '’'
+                | '“'
+                | '”'
+                | '、'
+                | '。'
+        )
+}
+
+/// Whether `text` is in NFKC form already, so that converting it would change nothing.
+fn is_nfkc(text: &str) -> bool {
+    text.chars().all(plainly_nfkc) || is_nfkc_quick(text.chars()) == IsNormalized::Yes
+}
+
+/// `chars` in lower case, as `char::to_lowercase` gives them. The Russian alphabet and Chinese
+/// characters are told by their ranges first: the general rule is a search through Unicode's
+/// case table for every letter.
+fn lowercase(chars: impl Iterator<Item = char>) -> Vec<char> {
+    let mut lower = Vec::with_capacity(chars.size_hint().0);
+    for c in chars {
+        match c {
+            'А'..='Я' => lower.push(shifted(c, 0x20)),
+            'Ѐ'..='Џ' => lower.push(shifted(c, 0x50)),
+            'а'..='џ' | '\u{4E00}'..='\u{9FFF}' => lower.push(c),
+            c if c.is_ascii() => lower.push(c.to_ascii_lowercase()),
+            c => lower.extend(c.to_lowercase()),
+        }
+    }
+    lower
+}
+
+/// The letter `by` code points after `c` (a capital's small letter in the Cyrillic block).
+fn shifted(c: char, by: u32) -> char {
+    char::from_u32(c as u32 + by).unwrap_or(c)
 }
 
 /// Lowercase words separated by single spaces: punctuation removed, Unicode folded (NFKC, so
@@ -124,10 +211,10 @@ pub fn normalize(text: &str) -> String {
     // decomposition, the costliest step.
     let folded: Vec<char> = if text.is_ascii() {
         text.chars().map(|c| c.to_ascii_lowercase()).collect()
-    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.chars().flat_map(char::to_lowercase).collect()
+    } else if is_nfkc(text) {
+        lowercase(text.chars())
     } else {
-        text.nfkc().flat_map(char::to_lowercase).collect()
+        lowercase(text.nfkc())
     };
     let mut out = String::with_capacity(folded.len());
     let mut word = String::new();
@@ -137,15 +224,7 @@ pub fn normalize(text: &str) -> String {
             if !out.is_empty() {
                 out.push(' ');
             }
-            // Twice: folding a Kazakh letter can make a look-alike (қ → к) that only a second
-            // fix turns Latin, and the fix can make a letter to fold (i → і → и). An ASCII
-            // word has neither.
-            if word.is_ascii() {
-                out.push_str(word);
-            } else {
-                let once = fold_cyrillic(&fix_mixed_script(word));
-                out.push_str(&fold_cyrillic(&fix_mixed_script(&once)));
-            }
+            push_word(word, out);
             word.clear();
         }
     };
@@ -205,8 +284,7 @@ pub fn normalize(text: &str) -> String {
 /// becomes 18 characters, so the normal form, not the text as sent, is what every later step
 /// works on.
 pub fn normal_form_exceeds(text: &str, chars: usize) -> bool {
-    let normal = |text: &str| is_nfkc_quick(text.chars()) == IsNormalized::Yes;
-    match text.is_ascii() || normal(text) {
+    match is_nfkc(text) {
         true => text.chars().nth(chars).is_some(),
         false => text.nfkc().nth(chars).is_some(),
     }
@@ -410,6 +488,48 @@ mod tests {
         for c in ('\u{0300}'..='\u{0600}').chain(['a', '1', '中']) {
             let expected = ('\u{0400}'..='\u{052F}').contains(&c) && c.is_alphabetic();
             assert_eq!(is_cyrillic(c), expected, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn a_plainly_nfkc_character_is_in_nfkc_form_and_combines_with_nothing() {
+        use unicode_normalization::char::canonical_combining_class;
+        let all = (0..=0x10FFFF).filter_map(char::from_u32);
+        for c in all.filter(|&c| plainly_nfkc(c)) {
+            let quick = is_nfkc_quick(std::iter::once(c));
+            assert_eq!(quick, IsNormalized::Yes, "U+{:04X}", c as u32);
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn lowercasing_by_range_agrees_with_unicode() {
+        let ranges = [
+            ('\u{0}', '\u{7F}'),
+            ('\u{0400}', '\u{045F}'),
+            ('\u{4E00}', '\u{9FFF}'),
+        ];
+        for c in ranges.into_iter().flat_map(|(from, to)| from..=to) {
+            let expected: Vec<char> = c.to_lowercase().collect();
+            assert_eq!(
+                lowercase(std::iter::once(c)),
+                expected,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn a_word_is_written_out_as_the_full_repair_and_folding_would() {
+        // Latin, Cyrillic, Kazakh, mixed both ways, a stray letter of either, other scripts.
+        let words = "visa кытай қытай ёлка vіsa qazaқstan іsa кiтап ü 中文 salеm һi 2022";
+        for word in words.split(' ') {
+            let once = fold_cyrillic(&fix_mixed_script(word));
+            let full = fold_cyrillic(&fix_mixed_script(&once));
+            let mut out = String::new();
+            push_word(word, &mut out);
+            assert_eq!(out, full, "{word}");
         }
     }
 
