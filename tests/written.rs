@@ -7,7 +7,7 @@
 //! and kept apart until the matcher was done; its figure was reported as held out. After a few
 //! more fixes, `tests/eval/written-c/`, written then by the same kind of writer, was measured
 //! once as the final figure. `tests/eval/written-d/` was written before the next round of
-//! changes and measured once before and once after it, and `written-e/` to `written-j/`
+//! changes and measured once before and once after it, and `written-e/` to `written-k/`
 //! likewise for each round after. All are regression sets from then on: the next
 //! measurement needs a new held-out set.
 
@@ -249,6 +249,13 @@ const FLOORS: &[(&str, Lang, f64, f64)] = &[
     ("written-j", Lang::Ru, 0.88, 0.80),
     ("written-j", Lang::Kk, 0.81, 0.84),
     ("written-j", Lang::Zh, 0.85, 0.85),
+    // Written after the first changes of the sixth round and measured once before its last
+    // ones (a wrong claim answered with the fact that corrects it, Kazakh words for staying)
+    // and once after them; also measured on the engine before the whole round.
+    ("written-k", Lang::En, 0.88, 0.90),
+    ("written-k", Lang::Ru, 0.84, 0.85),
+    ("written-k", Lang::Kk, 0.81, 0.85),
+    ("written-k", Lang::Zh, 0.80, 0.75),
 ];
 
 /// Answers in the question's language and script (Cyrillic for Latin-typed Russian and

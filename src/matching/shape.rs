@@ -4,7 +4,7 @@
 //! language, not of the fact base, so this module knows nothing of what the bot knows.
 
 use super::normalize::normalize;
-use super::travel::{way, Way};
+use super::travel::{way_in, Way};
 use crate::knowledge::Lang;
 
 /// What a question asks for.
@@ -885,7 +885,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         figures,
         exact_day,
         counted,
-        travel: way(text),
+        travel: way_in(&normal),
         lang,
     }
 }

@@ -193,44 +193,78 @@ const TRAVELLER: Level = Level {
 /// Which way the travellers of `text` go, if it says so plainly. Every language's markers are
 /// tried: they do not overlap, and a question in one language often names places in another.
 pub fn way(text: &str) -> Option<Way> {
-    let normal = normalize(text);
-    let words: Vec<&str> = normal.split(' ').collect();
-    let (neither, levels) = markers();
-    if neither.iter().any(|m| found(&normal, &words, m)) {
-        return None;
-    }
-    levels
-        .iter()
-        .find_map(|level| one_way(&normal, &words, level))
+    way_in(&normalize(text))
 }
 
+/// `way` for text already normalised.
+pub fn way_in(normal: &str) -> Option<Way> {
+    // Every marker names one of the two countries or their people: most text names neither.
+    if !ANCHORS.iter().any(|a| normal.contains(a)) {
+        return None;
+    }
+    let words: Vec<&str> = normal.split(' ').collect();
+    let (neither, levels) = markers();
+    let way = levels
+        .iter()
+        .find_map(|level| one_way(normal, &words, level))?;
+    let both = neither.iter().any(|m| found(normal, &words, m));
+    (!both).then_some(way)
+}
+
+/// What every marker of a way holds, normalised: a text with none of them has no way.
+const ANCHORS: &[&str] = &[
+    "chin",
+    "kazakh",
+    "qyta",
+    "кита",
+    "кнр",
+    "казах",
+    "рк",
+    "кыта",
+    "казак",
+    "中国",
+    "华",
+    "哈",
+];
+
 /// The markers of travel neither way, and of each level, normalised once as question text is.
-fn markers() -> &'static (Vec<Vec<String>>, [Normalised; 3]) {
-    static MARKERS: OnceLock<(Vec<Vec<String>>, [Normalised; 3])> = OnceLock::new();
+fn markers() -> &'static (Vec<Marker>, [Normalised; 3]) {
+    static MARKERS: OnceLock<(Vec<Marker>, [Normalised; 3])> = OnceLock::new();
     MARKERS.get_or_init(|| {
         let levels = [&DESTINATION, &ORIGIN, &TRAVELLER].map(Normalised::new);
         (normalised(NEITHER_WAY), levels)
     })
 }
 
-/// Markers split into normalised words, a trailing `*` kept.
-fn normalised(markers: &[&str]) -> Vec<Vec<String>> {
+/// A marker as it is looked for: Chinese as one string found anywhere, other languages as
+/// normalised words in a row, a trailing `*` kept.
+enum Marker {
+    Han(String),
+    Words(Vec<String>),
+}
+
+fn normalised(markers: &[&str]) -> Vec<Marker> {
     markers
         .iter()
         .map(|m| {
-            m.split(' ')
+            if m.chars().any(is_han) {
+                return Marker::Han(normalize(m).replace(' ', ""));
+            }
+            let words = m
+                .split(' ')
                 .map(|w| match w.strip_suffix('*') {
                     Some(stem) => format!("{}*", normalize(stem)),
                     None => normalize(w),
                 })
-                .collect()
+                .collect();
+            Marker::Words(words)
         })
         .collect()
 }
 
 struct Normalised {
-    to_china: Vec<Vec<String>>,
-    to_kazakhstan: Vec<Vec<String>>,
+    to_china: Vec<Marker>,
+    to_kazakhstan: Vec<Marker>,
 }
 
 impl Normalised {
@@ -244,7 +278,7 @@ impl Normalised {
 
 /// The way a level's markers point, when they point one way only.
 fn one_way(normal: &str, words: &[&str], level: &Normalised) -> Option<Way> {
-    let any = |markers: &[Vec<String>]| markers.iter().any(|m| found(normal, words, m));
+    let any = |markers: &[Marker]| markers.iter().any(|m| found(normal, words, m));
     match (any(&level.to_china), any(&level.to_kazakhstan)) {
         (true, false) => Some(Way::ToChina),
         (false, true) => Some(Way::ToKazakhstan),
@@ -252,11 +286,12 @@ fn one_way(normal: &str, words: &[&str], level: &Normalised) -> Option<Way> {
     }
 }
 
-/// Whether a marker's words occur in a row among `words` (a Chinese marker: anywhere).
-fn found(normal: &str, words: &[&str], marker: &[String]) -> bool {
-    if marker.iter().any(|w| w.chars().any(is_han)) {
-        return han_found(normal, &marker.concat());
-    }
+/// Whether a marker occurs in `words` (a Chinese marker: anywhere in `normal`).
+fn found(normal: &str, words: &[&str], marker: &Marker) -> bool {
+    let marker = match marker {
+        Marker::Han(han) => return han_found(normal, han),
+        Marker::Words(marker) => marker,
+    };
     let matches = |(m, w): (&String, &&str)| match m.strip_suffix('*') {
         Some(stem) => w.starts_with(stem),
         None => m == w,
