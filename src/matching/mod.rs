@@ -2,8 +2,9 @@
 //!
 //! `normalize` turns raw text into comparable words (Unicode, case, punctuation, numbers,
 //! look-alike letters) and guesses the language; `translit` rewrites Russian and Kazakh typed
-//! in Latin letters in Cyrillic; `script` converts traditional and simplified Chinese; `shape` reads what a question asks (its parts, the kind of
-//! value wanted, a claim to check, a comparison); `analyze` turns words into terms (stop
+//! in Latin letters in Cyrillic; `script` converts traditional and simplified Chinese; `shape`
+//! reads what a question asks (its parts, the kind of value wanted, a claim to check, a
+//! comparison); `travel` reads which way travellers go; `analyze` turns words into terms (stop
 //! words, stems, synonyms, years); `fuzzy` finds the known term a misspelt word meant; `index`
 //! is built once per knowledge base and retrieves the intents and facts that share terms with
 //! the question; `hash` is the cheap hash of their word tables; `work` counts what typo

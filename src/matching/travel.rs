@@ -192,12 +192,12 @@ const TRAVELLER: Level = Level {
 
 /// Which way the travellers of `text` go, if it says so plainly. Every language's markers are
 /// tried: they do not overlap, and a question in one language often names places in another.
-pub fn way(text: &str) -> Option<Way> {
+pub(crate) fn way(text: &str) -> Option<Way> {
     way_in(&normalize(text))
 }
 
 /// `way` for text already normalised.
-pub fn way_in(normal: &str) -> Option<Way> {
+pub(crate) fn way_in(normal: &str) -> Option<Way> {
     // Every marker names one of the two countries or their people: most text names neither.
     if !ANCHORS.iter().any(|a| normal.contains(a)) {
         return None;
