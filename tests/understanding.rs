@@ -428,6 +428,17 @@ fn what_the_facts_do_not_state_is_said_plainly() {
 }
 
 #[test]
+fn regression_a_word_for_staying_swallowed_the_question_how_long() {
+    use Expect::*;
+    // "待几天" (stay how many days) was read as "stay" alone once staying had words of its
+    // own, and the question lost its "how long".
+    run(&[
+        ("免签了以后 每次进去最长能连着待几天", Says(&["30"])),
+        ("免签的话一趟过去最长能玩多久啊", Says(&["30"])),
+    ]);
+}
+
+#[test]
 fn travellers_counted_one_way_do_not_answer_the_other() {
     use Expect::*;
     // The articles count tourists from China in Kazakhstan, never Kazakhs going to China; the
