@@ -3,11 +3,11 @@
 //! read as simplified), its parts (up to three questions), and for each part its shape and its
 //! terms.
 
-use crate::knowledge::Lang;
-use crate::matching::script::to_simplified;
 use std::collections::HashSet;
 
 use super::values::slot;
+use crate::knowledge::Lang;
+use crate::matching::script::to_simplified;
 use crate::matching::shape::{
     ask_words, ask_words_of, compare_words, read_part, split_parts, Part,
 };

@@ -4,7 +4,7 @@
 use crate::knowledge::{Fact, Knowledge, Lang};
 use crate::matching::normalize;
 use crate::matching::shape::{months, numbers, year_like};
-use crate::matching::travel::{way, Way};
+use crate::matching::travel::{way_in, Way};
 
 /// The values one fact states.
 #[derive(Debug, Clone, Default)]
@@ -181,7 +181,7 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues 
     let raw = fact.text.text(Lang::En);
     values.percent = percent(raw);
     values.dollars = dollars(raw);
-    values.travel = way(raw);
+    values.travel = way_in(&english);
     values.place = knowledge
         .lexicon
         .places

@@ -190,13 +190,9 @@ const TRAVELLER: Level = Level {
     ],
 };
 
-/// Which way the travellers of `text` go, if it says so plainly. Every language's markers are
-/// tried: they do not overlap, and a question in one language often names places in another.
-pub(crate) fn way(text: &str) -> Option<Way> {
-    way_in(&normalize(text))
-}
-
-/// `way` for text already normalised.
+/// Which way the travellers of a text go (`normal`: the text normalised), if it says so
+/// plainly. Every language's markers are tried: they do not overlap, and a question in one
+/// language often names places in another.
 pub(crate) fn way_in(normal: &str) -> Option<Way> {
     // Every marker names one of the two countries or their people: most text names neither.
     if !ANCHORS.iter().any(|a| normal.contains(a)) {
@@ -386,7 +382,7 @@ mod tests {
             ("когда начался безвизовый режим", None),
         ];
         for &(text, want) in cases {
-            assert_eq!(way(text), want, "{text}");
+            assert_eq!(way_in(&normalize(text)), want, "{text}");
         }
     }
 }
