@@ -325,6 +325,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_marker_holds_an_anchor() {
+        // A marker without one would never be looked for.
+        let (_, levels) = markers();
+        let all = levels
+            .iter()
+            .flat_map(|level| level.to_china.iter().chain(&level.to_kazakhstan));
+        for marker in all {
+            let text = match marker {
+                Marker::Han(han) => han.clone(),
+                Marker::Words(words) => words.join(" ").replace('*', ""),
+            };
+            assert!(ANCHORS.iter().any(|a| text.contains(a)), "{text}");
+        }
+    }
+
+    #[test]
     fn reads_which_way_people_travel() {
         let cases: &[(&str, Option<Way>)] = &[
             (
