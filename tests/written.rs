@@ -135,7 +135,14 @@ struct Score {
 }
 
 fn evaluate(set: &str, lang: Lang) -> Score {
-    let path = root().join(format!("tests/eval/{set}/{lang}.toml"));
+    evaluate_file(
+        set,
+        &root().join(format!("tests/eval/{set}/{lang}.toml")),
+        lang,
+    )
+}
+
+fn evaluate_file(set: &str, path: &std::path::Path, lang: Lang) -> Score {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let cases: Set = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (mut in_scope, mut out_of_scope, mut language) = Default::default();
@@ -283,4 +290,35 @@ fn written_sets_stay_above_their_floors() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Grades a new set before it joins the ones above, and prints its report: the directory named
+/// by `WRITTEN_SET` holds one `<lang>.toml` per language written so far.
+/// `WRITTEN_SET=/path/to/set cargo test --release --test integration measure_a_new_set -- --ignored --nocapture`
+#[test]
+#[ignore = "measures the set named by WRITTEN_SET"]
+fn measure_a_new_set() {
+    let dir = std::path::PathBuf::from(
+        std::env::var("WRITTEN_SET").expect("WRITTEN_SET names a set's directory"),
+    );
+    let mut summary = String::new();
+    for lang in [Lang::En, Lang::Ru, Lang::Kk, Lang::Zh] {
+        let path = dir.join(format!("{lang}.toml"));
+        if !path.exists() {
+            continue;
+        }
+        let score = evaluate_file(&dir.display().to_string(), &path, lang);
+        let _ = writeln!(
+            summary,
+            "{lang}: in scope {}/{} ({:.1}%), out of scope {}/{} ({:.1}%), language {:.1}%",
+            score.in_scope.right,
+            score.in_scope.total,
+            100.0 * score.in_scope.rate(),
+            score.out_of_scope.right,
+            score.out_of_scope.total,
+            100.0 * score.out_of_scope.rate(),
+            100.0 * score.language.rate()
+        );
+    }
+    println!("\n{summary}");
 }
