@@ -186,6 +186,9 @@ fn several_questions_in_one_message_are_each_answered() {
             "1）免签一次能待几天 2）180天里面累计最多能待几天",
             Says(&["30个日历日", "90个日历日"]),
         ),
+        // The second question is about another fact of the same topic, and names the topic
+        // only through the first.
+        ("进博会哈萨克去了多少家企业？累计合同签了多少钱？", Says(&["100", "3.07"])),
         // A Kazakh question word closing each clause: "…, жалпы лимит қанша".
         (
             "визасыз неше күн болуға болады, жалпы лимит қанша",
@@ -417,6 +420,19 @@ fn what_the_facts_do_not_state_is_said_plainly() {
         (
             "Where is China opening a new consulate general?",
             Says(&["Aktobe"]),
+        ),
+        // Chinese: the thing counted follows "多少" and its measure word. No fact counts
+        // trucks; one counts days as 日, another trains in 列, sister cities in 对.
+        ("霍尔果斯口岸一天能过多少辆货车", NotStated),
+        ("免签能待多少天", Says(&["30"])),
+        (
+            "经霍尔果斯和阿拉山口的货运班列累计跑了多少趟",
+            Says(&["5000"]),
+        ),
+        ("新疆跟哈萨克斯坦一共结了几对友城", Says(&["26"])),
+        (
+            "丝绸之路城市旅游联盟第一批加入的哈萨克城市是哪几个",
+            Says(&["奇姆肯特"]),
         ),
     ]);
     let answer = engine().answer("How many people work at the Luban Workshop?", None);

@@ -143,7 +143,7 @@ fn evaluate(set: &str, lang: Lang) -> Score {
 }
 
 fn evaluate_file(set: &str, path: &std::path::Path, lang: Lang) -> Score {
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let cases: Set = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (mut in_scope, mut out_of_scope, mut language) = Default::default();
     let mut by_kind: BTreeMap<&str, Tally> = BTreeMap::new();

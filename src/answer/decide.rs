@@ -9,7 +9,7 @@
 
 use crate::knowledge::{Intent, Knowledge, Lang, Period};
 use crate::matching::shape::{year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS};
-use crate::matching::{Index, Scored};
+use crate::matching::{is_han, Index, Scored};
 
 use super::read::PartReading;
 use super::values::{slot, Values};
@@ -790,6 +790,13 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     if any_unit(PERCENT_WORDS) {
         return values.percent.is_some();
     }
+    // Chinese runs words together: the counted word must stand in the fact's Chinese text.
+    if word.chars().any(is_han) {
+        let same = HAN_SAME.iter().find(|(a, _)| a == word).map(|&(_, b)| b);
+        return values.words[slot(Lang::Zh)]
+            .iter()
+            .any(|w| w.contains(word.as_str()) || same.is_some_and(|b| w.contains(b)));
+    }
     if head.chars().count() < 3 || any_unit(ANYTHING) {
         return true;
     }
@@ -805,6 +812,9 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
 /// Counted words that any figure answers: "how many people came" is answered by "about 150
 /// participants".
 const ANYTHING: &[&str] = &["people", "persons", "человек", "людей", "адам"];
+
+/// Chinese counted words that facts write another way ("30个日历日" counts days).
+const HAN_SAME: &[(&str, &str)] = &[("天", "日"), ("日", "天"), ("趟", "列"), ("钟头", "小时")];
 
 /// How many first letters of a counted word are compared.
 const COUNTED_PREFIX: usize = 4;

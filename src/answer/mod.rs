@@ -287,10 +287,13 @@ impl Engine {
                 Some(previous) => {
                     let joined = continued(&self.index, part, &previous.analysis.terms);
                     let retried = decide(self.base(), &joined, scale);
-                    // Answering the earlier part's question again is no answer to this one.
+                    // Answering the earlier part's question again is no answer to this one;
+                    // other facts of the same topic are ("how many firms went to the expo?
+                    // and how much did they sign?").
                     let new = |d: &Decision| match (d, previous_decision) {
                         (Decision::Answer(a), Some(Decision::Answer(b))) => {
                             a.scored.intent != b.scored.intent
+                                || a.facts.iter().any(|f| !b.facts.contains(f))
                         }
                         _ => true,
                     };

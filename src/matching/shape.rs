@@ -3,7 +3,7 @@
 //! carries a claim to check, and whether it compares periods. The markers are words of each
 //! language, not of the fact base, so this module knows nothing of what the bot knows.
 
-use super::normalize::normalize;
+use super::normalize::{is_han, normalize};
 use super::travel::{way_in, Way};
 use crate::knowledge::Lang;
 
@@ -874,7 +874,11 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     };
     let exact_day = asks == Asks::When && day_words;
     let counted = (asks == Asks::HowMany)
-        .then(|| counted(&normal, markers).or_else(|| counted_unit(&normal)))
+        .then(|| {
+            counted(&normal, markers)
+                .or_else(|| counted_unit(&normal))
+                .or_else(|| (lang == Lang::Zh).then(|| counted_han(&normal)).flatten())
+        })
         .flatten();
     Part {
         text: text.to_owned(),
@@ -936,6 +940,60 @@ fn counted_unit(normal: &str) -> Option<String> {
         None
     }
 }
+
+/// The word a Chinese "how many" counts: what follows "多少" or "几" ("多少天" counts 天,
+/// "多少金额" a sum of money). After a measure word the measure itself is what is counted
+/// ("多少辆货车" counts 辆; a fact that counts 货车 in 辆 states it). Words that count anything
+/// (人), multiples (倍), "哪几" (which ones), "前几" (a rank), "第几" (an ordinal) and "几点"
+/// (a time of day) give none.
+fn counted_han(normal: &str) -> Option<String> {
+    let chars: Vec<char> = normal.chars().collect();
+    let after_how_many = chars
+        .windows(2)
+        .position(|w| w == ['多', '少'])
+        .map(|i| i + 2);
+    let after_few = || {
+        let at = chars.iter().position(|&c| c == '几')?;
+        let before = at.checked_sub(1).map(|i| chars[i]);
+        (!matches!(before, Some('哪' | '那' | '前' | '第' | '好'))).then_some(at + 1)
+    };
+    let at = after_how_many.or_else(after_few)?;
+    let mut rest = chars[at..]
+        .iter()
+        .copied()
+        .take_while(|&c| is_han(c))
+        .peekable();
+    // Magnitudes ("多少万人") say how big, not what is counted.
+    while rest
+        .next_if(|c| matches!(c, '万' | '亿' | '千' | '百'))
+        .is_some()
+    {}
+    let mut first = rest.next()?;
+    // "个" counts anything: the word after it is what is counted ("几个小时").
+    if first == '个' {
+        first = rest.next()?;
+    }
+    let word: String = std::iter::once(first).chain(rest.next()).collect();
+    match first {
+        '人' | '倍' | '成' | '点' | '呀' | '啊' | '呢' | '吗' | '吧' | '啦' | '哦' | '了'
+        | '的' => None,
+        '钱' | '元' | '块' => Some("dollars".to_owned()),
+        _ if HAN_MONEY.contains(&word.as_str()) => Some("dollars".to_owned()),
+        _ if HAN_SHARE.contains(&word.as_str()) => Some("percent".to_owned()),
+        _ if HAN_MEASURES.contains(&first) => Some(first.to_string()),
+        _ => Some(word),
+    }
+}
+
+/// Chinese measure words and one-character units, which are counted themselves.
+const HAN_MEASURES: &[char] = &[
+    '个', '辆', '名', '家', '位', '列', '趟', '条', '座', '对', '种', '项', '架', '批', '次', '所',
+    '天', '日', '年', '月', '周', '岁', '吨', '届',
+];
+
+/// Chinese words for a sum of money and for a share, asked after "多少".
+const HAN_MONEY: &[&str] = &["金额", "资金", "美元", "投资"];
+const HAN_SHARE: &[&str] = &["比例", "比重", "份额", "百分"];
 
 /// The stems of the words for a sum of money and for a percentage, which facts write as a
 /// symbol ("$41 billion", "35%").
@@ -1432,6 +1490,28 @@ pub fn months(normal: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_what_a_chinese_how_many_counts() {
+        let cases = [
+            ("霍尔果斯口岸一天能过多少辆货车", Some("辆")),
+            ("其他口岸每天开几个小时", Some("小时")),
+            ("免签能待多少天啊", Some("天")),
+            ("累计合同签了多少钱", Some("dollars")),
+            ("签了多少金额的合同", Some("dollars")),
+            ("中欧货物多少比例过哈萨克斯坦", Some("percent")),
+            ("去了多少万人", None),
+            ("机票预订量涨了几倍", None),
+            ("第一批是哪几个城市", None),
+            ("中国排前几名", None),
+            ("几点关门", None),
+            ("贸易额是多少", None),
+        ];
+        for (text, counted) in cases {
+            let part = read_part(text, Lang::Zh);
+            assert_eq!(part.counted.as_deref(), counted, "{text}");
+        }
+    }
 
     #[test]
     fn reads_what_a_part_asks() {
