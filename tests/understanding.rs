@@ -189,6 +189,11 @@ fn several_questions_in_one_message_are_each_answered() {
         // The second question is about another fact of the same topic, and names the topic
         // only through the first.
         ("进博会哈萨克去了多少家企业？累计合同签了多少钱？", Says(&["100", "3.07"])),
+        // The second part points back ("there") and matches another topic on its own.
+        (
+            "When was the Qingdao parties dialogue and how many participants were there?",
+            Says(&["3 November", "150"]),
+        ),
         // A Kazakh question word closing each clause: "…, жалпы лимит қанша".
         (
             "визасыз неше күн болуға болады, жалпы лимит қанша",
@@ -420,6 +425,15 @@ fn what_the_facts_do_not_state_is_said_plainly() {
         (
             "Where is China opening a new consulate general?",
             Says(&["Aktobe"]),
+        ),
+        // The only date of a plan is the year it was reported: it does not say when.
+        (
+            "When will China's consulate in Aktobe actually open?",
+            NotStated,
+        ),
+        (
+            "Когда точно откроется генконсульство Китая в Актобе?",
+            NotStated,
         ),
         // Chinese: the thing counted follows "多少" and its measure word. No fact counts
         // trucks; one counts days as 日, another trains in 列, sister cities in 对.

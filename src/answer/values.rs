@@ -176,7 +176,14 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues 
                 .is_ok_and(|y| (1900..=2100).contains(&y) && !reported(y))
     });
     values.figure = !figures(&english).is_empty();
-    values.date = fact.period.is_some() || !months(&english).is_empty() || dated_year;
+    // A period no longer than the year the source came out, in a fact that gives no month
+    // or other year, is when it was said: "plans to open a consulate (reported in 2024)"
+    // does not say when it opens.
+    let period_dated = fact
+        .period
+        .as_ref()
+        .is_some_and(|p| !(p.start.year == p.end.year && reported(p.start.year)));
+    values.date = period_dated || !months(&english).is_empty() || dated_year;
     values.day = has_day(&english);
     let raw = fact.text.text(Lang::En);
     values.percent = percent(raw);

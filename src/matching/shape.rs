@@ -787,6 +787,43 @@ pub(crate) fn ask_words_of(lang: Lang) -> impl Iterator<Item = &'static str> {
         .flat_map(|(_, markers)| markers.iter().copied())
 }
 
+/// Whether a part points back at what came before it ("how many participants were there?",
+/// "а сколько их было?", "那是哪一年？").
+pub(crate) fn refers_back(text: &str, lang: Lang) -> bool {
+    let normal = normalize(text);
+    let words = Text::new(&normal);
+    let pointers: &[&str] = match lang {
+        Lang::En => &[
+            "it", "that", "they", "them", "there", "he", "she", "him", "her",
+        ],
+        Lang::Ru => &[
+            "это",
+            "он",
+            "она",
+            "оно",
+            "они",
+            "его",
+            "ее",
+            "их",
+            "там",
+            "тогда",
+        ],
+        Lang::Kk => &[
+            "ол",
+            "бул",
+            "оны",
+            "олар",
+            "сол",
+            "муны",
+            "онда",
+            "сонда",
+            "оган",
+        ],
+        Lang::Zh => &["它", "这个", "那个", "那里", "那边", "他", "她", "当时"],
+    };
+    pointers.iter().any(|p| has(&words, p))
+}
+
 /// The words that make a part a comparison ("how far", "up or down").
 pub(crate) fn compare_words(lang: Lang) -> &'static [&'static str] {
     markers(lang).compare
