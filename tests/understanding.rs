@@ -523,6 +523,14 @@ fn outside_words_weigh_against_an_answer_but_never_veto_our_own_phrasings() {
         ("Do Kazakh citizens need a visa for Japan?", Refused),
         ("What is the weather in Almaty today?", Refused),
         ("Какой товарооборот у Казахстана с Россией?", Refused),
+        // A question about another country, though every other word of it fits a fact.
+        ("Өзбекстан азаматтары Қытайға визасыз бара ала ма?", Refused),
+        ("中俄去年贸易额是多少？", Refused),
+        ("台灣護照去哈薩克需要簽證嗎", Refused),
+        (
+            "есть ли безвиз между казахстаном и турцией и на сколько дней",
+            Refused,
+        ),
     ]);
     // Every example phrasing that uses an outside word is still answered.
     let knowledge = engine().knowledge();

@@ -118,6 +118,10 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
     let Some(&best) = scored.first() else {
         return Decision::Unknown(0.0);
     };
+    // "Do Uzbeks need a visa for China?" is about Uzbekistan, of which no fact speaks.
+    if base.values.names_elsewhere(&part.shape.text) {
+        return Decision::Unknown(best.score);
+    }
     if best.score < answer_threshold(scale) {
         if best.score < suggest_threshold(scale) {
             return Decision::Unknown(best.score);

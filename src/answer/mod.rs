@@ -388,20 +388,27 @@ impl Engine {
         composer.message_answer(question, Kind::TooLong, 0.0, message)
     }
 
-    /// The fact base's own example phrasings that use an "outside" word (another country, a
-    /// price, an age) and are not answered: the outside lists must never veto what the fact
-    /// base itself asks. `check` reports each as `file:line`.
+    /// The fact base's own example phrasings that use an "outside" word (a price, an age) or
+    /// name a country no fact names, and are not answered: those lists must never veto what
+    /// the fact base itself asks. `check` reports each as `file:line`.
     pub fn refused_phrasings(&self) -> Vec<String> {
         let mut refused = Vec::new();
         for intent in &self.knowledge.intents {
             for (lang, examples) in intent.examples.iter() {
                 for example in examples {
                     let outside = self.index.analyze_as(example, lang).outside;
-                    if outside.is_empty() || self.answer(example, Some(lang)).intent.is_some() {
+                    let elsewhere = self.values.names_elsewhere(example);
+                    if (outside.is_empty() && !elsewhere)
+                        || self.answer(example, Some(lang)).intent.is_some()
+                    {
                         continue;
                     }
+                    let why = match elsewhere {
+                        true => "it names a country no fact names".to_owned(),
+                        false => format!("outside words {outside:?} weigh against it"),
+                    };
                     refused.push(format!(
-                        "{}: intent \"{}\": example {example:?} is not answered; outside words {outside:?} weigh against it",
+                        "{}: intent \"{}\": example {example:?} is not answered; {why}",
                         intent.location, intent.id
                     ));
                 }

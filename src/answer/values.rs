@@ -41,6 +41,8 @@ pub(crate) struct FactValues {
 pub(crate) struct Values {
     facts: Vec<Vec<FactValues>>,
     places: Places,
+    /// The other countries that no fact names.
+    elsewhere: Places,
 }
 
 impl Values {
@@ -52,7 +54,24 @@ impl Values {
             .iter()
             .map(|intent| intent.facts.iter().map(read).collect())
             .collect();
-        Values { facts, places }
+        let countries = Places::new(&knowledge.lexicon.countries);
+        let named_by_facts = named_by_facts(knowledge, &countries);
+        let elsewhere = Places(
+            (countries.0.into_iter().enumerate())
+                .filter(|(i, _)| !named_by_facts.contains(i))
+                .map(|(_, names)| names)
+                .collect(),
+        );
+        Values {
+            facts,
+            places,
+            elsewhere,
+        }
+    }
+
+    /// Whether a text names a country that no fact names.
+    pub fn names_elsewhere(&self, text: &str) -> bool {
+        !self.elsewhere.named_in(&normalize(text)).is_empty()
     }
 
     pub fn of(&self, intent: usize, fact: usize) -> &FactValues {
@@ -148,6 +167,22 @@ impl Places {
 
 pub(crate) fn slot(lang: Lang) -> usize {
     Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
+}
+
+/// The places of `places` that some fact's text names, in any language.
+fn named_by_facts(knowledge: &Knowledge, places: &Places) -> Vec<usize> {
+    let mut named = Vec::new();
+    let facts = knowledge.intents.iter().flat_map(|intent| &intent.facts);
+    for fact in facts {
+        for lang in Lang::ALL {
+            for place in places.named_in(&normalize(fact.text.text(lang))) {
+                if !named.contains(&place) {
+                    named.push(place);
+                }
+            }
+        }
+    }
+    named
 }
 
 fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues {

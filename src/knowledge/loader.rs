@@ -224,6 +224,8 @@ struct RawLexicon {
     outside: PerLang<Vec<Spanned<String>>>,
     #[serde(default)]
     places: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    countries: Vec<Spanned<Vec<String>>>,
 }
 
 /// A parsed file with what is needed to turn byte offsets into line numbers.
@@ -1090,7 +1092,7 @@ fn check_lexicon(file: &Parsed, raw: &RawLexicon, report: &mut Report) {
 /// A place is matched by its names in every language: one with an empty name, or with its
 /// English name alone, would not be found in questions written in the others.
 fn check_places(file: &Parsed, raw: &RawLexicon, report: &mut Report) {
-    for place in &raw.places {
+    for place in raw.places.iter().chain(&raw.countries) {
         let names = place.get_ref();
         let problem = match names.as_slice() {
             _ if names.iter().any(|n| n.trim().is_empty()) => "a place with an empty name",
@@ -1384,6 +1386,8 @@ fn merge_lexicon(into: &mut Lexicon, raw: &RawLexicon) {
     }
     into.places
         .extend(raw.places.iter().map(|p| p.get_ref().clone()));
+    into.countries
+        .extend(raw.countries.iter().map(|p| p.get_ref().clone()));
 }
 
 fn extend<T: Clone>(into: &mut PerLang<Vec<T>>, from: &PerLang<Vec<T>>, lang: Lang) {

@@ -254,6 +254,9 @@ pub struct Lexicon {
     /// fact text writes it: a fact naming one can answer "where", and a claim naming one is
     /// checked against the places its facts name.
     pub places: Vec<Vec<String>>,
+    /// Other countries, each with its names in the four languages: a question naming one that
+    /// no fact names is about somewhere else.
+    pub countries: Vec<Vec<String>>,
 }
 
 /// Every message the code sends, with the `{name}` values the code fills it with. One table:

@@ -621,6 +621,7 @@ mod tests {
                 ..PerLang::default()
             },
             places: Vec::new(),
+            countries: Vec::new(),
         }
     }
 
