@@ -513,6 +513,23 @@ fn travellers_counted_one_way_do_not_answer_the_other() {
             "Can Chinese citizens stay in Kazakhstan without a visa, and for how long?",
             Says(&["30"]),
         ),
+        // A count of travellers one way is not answered by a topic that counts none: the
+        // visa rules (their 30 and 90 days) were given for "how many Kazakh citizens".
+        (
+            "how many kazakh citizens visited china in 2024 so far?",
+            NotStated,
+        ),
+        ("今年到现在一共有多少哈萨克斯坦人去了中国", NotStated),
+        (
+            "2024 жылдың басынан бері Қытайға қанша қазақстандық барды?",
+            NotStated,
+        ),
+        // How long they may stay is no count of travellers.
+        ("how many days can kazakhs stay in china", Says(&["30"])),
+        (
+            "Қытай импорт көрмесіне қанша қазақстандық компания қатысты?",
+            Says(&["100"]),
+        ),
     ]);
 }
 

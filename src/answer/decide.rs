@@ -758,8 +758,13 @@ fn ranked_facts(base: Base, in_period: &[usize], part: &PartReading, intent: usi
 /// way the question asks. Read from the English text, which every fact has.
 fn holds(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     let values = base.values.of(intent, fact);
-    // Tourists from China are no answer to how many Kazakhs went to China.
-    let other_way = matches!((shape.travel, values.travel), (Some(a), Some(b)) if a != b);
+    // Tourists from China are no answer to how many Kazakhs went to China, and neither is a
+    // fact that counts no travellers at all (the visa rules' 30 days).
+    let other_way = match (shape.travel, values.travel) {
+        (Some(a), Some(b)) => a != b,
+        (Some(_), None) => shape.counts_travellers,
+        (None, _) => false,
+    };
     if other_way {
         return false;
     }

@@ -4,7 +4,7 @@
 //! language, not of the fact base, so this module knows nothing of what the bot knows.
 
 use super::normalize::{is_han, normalize};
-use super::travel::{way_in, Way};
+use super::travel::{counts_travellers, way_in, Way};
 use crate::knowledge::Lang;
 
 /// What a question asks for.
@@ -67,6 +67,9 @@ pub struct Part {
     pub counted: Option<String>,
     /// Which way the travellers it asks about go ("Kazakhs visiting China").
     pub travel: Option<Way>,
+    /// Asks how many people travel ("how many Kazakhs went to China"), not how long or how
+    /// often.
+    pub counts_travellers: bool,
     /// The language the part was read in.
     pub lang: Lang,
 }
@@ -927,6 +930,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         exact_day,
         counted,
         travel: way_in(&normal),
+        counts_travellers: asks == Asks::HowMany && counts_travellers(&normal),
         lang,
     }
 }

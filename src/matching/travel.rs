@@ -14,6 +14,105 @@ use std::sync::OnceLock;
 
 use super::normalize::{is_han, normalize};
 
+/// Whether a text asks how many people travel: a "how many" word followed by a word for
+/// people ("how many Kazakh citizens", "сколько казахстанцев", "қанша қазақстандық",
+/// "多少哈萨克斯坦人"), not by what they do there ("how many days").
+pub(crate) fn counts_travellers(normal: &str) -> bool {
+    if normal.chars().any(is_han) {
+        return han_counts_travellers(normal);
+    }
+    let words: Vec<&str> = normal.split(' ').collect();
+    let starts = |word: &str, list: &[&str]| list.iter().any(|p| word.starts_with(p));
+    COUNTERS.iter().any(|counter| {
+        let n = counter.split(' ').count();
+        let Some(at) = words.windows(n).position(|w| w.join(" ") == *counter) else {
+            return false;
+        };
+        let mut after = words[at + n..].iter().filter(|w| !FILLERS.contains(w));
+        match after.next() {
+            // "қанша қазақстандық барды" counts people, "қанша қазақстандық компания" firms.
+            Some(first) if starts(first, NATION_OR_PEOPLE) => {
+                !after.next().is_some_and(|w| starts(w, THINGS))
+            }
+            Some(first) if starts(first, PEOPLE) => true,
+            Some(first) if starts(first, NATIONS) => {
+                after.next().is_some_and(|w| starts(w, PEOPLE))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Chinese: "多少" or "几" with a word for people within the few characters after it.
+fn han_counts_travellers(normal: &str) -> bool {
+    let chars: Vec<char> = normal.chars().collect();
+    let after = |i: usize| -> String { chars[i..].iter().take(10).collect() };
+    (0..chars.len())
+        .filter(|&i| chars[i] == '几' || (chars[i] == '多' && chars.get(i + 1) == Some(&'少')))
+        .any(|i| {
+            let window = after(i);
+            ["人", "游客", "公民", "旅客"]
+                .iter()
+                .any(|p| window.contains(p))
+                && !["人民币", "人均"].iter().any(|p| window.contains(p))
+        })
+}
+
+/// Words asking how many, and the words between them and what is counted.
+const COUNTERS: &[&str] = &["how many", "сколько", "канша", "неше", "qansha", "kansha"];
+const FILLERS: &[&str] = &["more", "of", "the", "всего", "же", "еще", "ещё"];
+/// Nationalities, which come before the word for people ("how many Chinese tourists").
+const NATIONS: &[&str] = &[
+    "kazakh",
+    "chinese",
+    "казахстанск",
+    "китайск",
+    "казакстандык",
+    "кытайлык",
+];
+/// Words for people, by their first letters (a Kazakh "қазақстандық" is both).
+const PEOPLE: &[&str] = &[
+    "people",
+    "citizen",
+    "tourist",
+    "visitor",
+    "traveller",
+    "traveler",
+    "person",
+    "resident",
+    "kazakhs",
+    "kazakhstanis",
+    "граждан",
+    "человек",
+    "людей",
+    "турист",
+    "путешественник",
+    "жител",
+    "казахстанц",
+    "китайц",
+    "азамат",
+    "адам",
+    "турист",
+    "саяхатшы",
+];
+/// Words that name both a nationality and its people: what follows says which.
+const NATION_OR_PEOPLE: &[&str] = &["казакстандык", "кытайлык"];
+/// Things a nationality word may qualify ("қазақстандық компания"), by their first letters.
+const THINGS: &[&str] = &[
+    "компан",
+    "кәсип",
+    "касип",
+    "фирма",
+    "колик",
+    "автоколик",
+    "тауар",
+    "жук",
+    "оним",
+    "кала",
+    "жоба",
+    "банк",
+];
+
 /// Where the travellers of a text are going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Way {
@@ -337,6 +436,29 @@ mod tests {
                 Marker::Words(words) => words.join(" ").replace('*', ""),
             };
             assert!(ANCHORS.iter().any(|a| text.contains(a)), "{text}");
+        }
+    }
+
+    #[test]
+    fn tells_a_count_of_travellers_from_other_counts() {
+        let cases = [
+            ("how many kazakh citizens visited china", true),
+            ("how many kazakhs went to china", true),
+            ("how many chinese tourists came", true),
+            ("how many days can kazakhs stay in china", false),
+            ("how many chinese cars were sold", false),
+            ("сколько казахстанцев съездило в китай", true),
+            ("сколько китайских туристов приехало", true),
+            ("сколько дней могут находиться казахстанцы", false),
+            ("қытайға қанша қазақстандық барды", true),
+            ("қанша қазақстандық компания қатысты", false),
+            ("неше күн тұруға болады", false),
+            ("今年有多少哈萨克斯坦人去了中国", true),
+            ("免签能待多少天", false),
+            ("贸易额是多少人民币", false),
+        ];
+        for (text, counts) in cases {
+            assert_eq!(counts_travellers(&normalize(text)), counts, "{text}");
         }
     }
 
