@@ -426,6 +426,22 @@ fn what_the_facts_do_not_state_is_said_plainly() {
             "Where is China opening a new consulate general?",
             Says(&["Aktobe"]),
         ),
+        // "How much" names no thing counted: "how much of the stuff" is a share, "how much
+        // in deals" a sum; both were refused because no fact says "stuff" or "deals".
+        (
+            "How much of the stuff shipped from China to Europe actually goes across Kazakhstan?",
+            Says(&["85%"]),
+        ),
+        (
+            "all in all how much in deals have kazakh firms signed at that big chinese import expo over the years",
+            Says(&["$307 million"]),
+        ),
+        // "Exactly" asks for no date: it was read as "on which day".
+        ("what exactly is Madina Nurgaliyeva's position?", Says(&["Amanat"])),
+        (
+            "Какого именно числа Си Цзиньпин прилетел в Астану в июле?",
+            NotStated,
+        ),
         // The only date of a plan is the year it was reported: it does not say when.
         (
             "When will China's consulate in Aktobe actually open?",

@@ -438,6 +438,8 @@ const RU: Markers = Markers {
     ],
     exact_day: &[
         "какого числа",
+        "какого именно числа",
+        "какое число",
         "какой день",
         "в какой день",
         "точная дата",
@@ -907,9 +909,15 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         .filter(|&v| !year_like(v))
         .collect();
     let day_words = markers.exact_day.iter().any(|w| has(&words, w));
+    // "What exactly is her position?" is no question of a day: words of exactness only
+    // sharpen a question that already asks when.
+    let asks_day = markers
+        .exact_day
+        .iter()
+        .any(|w| !EXACTNESS.contains(w) && has(&words, w));
     // "on which exact day …" asks when, whatever its first question word.
     let asks = match asks {
-        Asks::What | Asks::YesNo if day_words && !markers.exact_day.is_empty() => Asks::When,
+        Asks::What | Asks::YesNo if asks_day => Asks::When,
         asks => asks,
     };
     let exact_day = asks == Asks::When && day_words;
@@ -952,6 +960,13 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
                         && w.parse::<f64>().is_err()
                         && number_word(w, Lang::En).is_none()
             })?;
+            // "how much" asks an amount of something ("how much of the stuff", "how much in
+            // deals"): only a sum of money or a share says what kind.
+            let amount = *marker == "how much";
+            let unit = [DOLLAR_WORDS, PERCENT_WORDS].concat();
+            if amount && !unit.iter().any(|u| word.starts_with(u)) {
+                return None;
+            }
             // "how many times", "во сколько раз": a multiple, not a count of something.
             return (!MULTIPLES.contains(word)).then(|| (*word).to_owned());
         }
@@ -1038,7 +1053,7 @@ const HAN_SHARE: &[&str] = &["比例", "比重", "份额", "百分"];
 
 /// The stems of the words for a sum of money and for a percentage, which facts write as a
 /// symbol ("$41 billion", "35%").
-pub(crate) const DOLLAR_WORDS: &[&str] = &["dollar", "доллар", "usd"];
+pub(crate) const DOLLAR_WORDS: &[&str] = &["dollar", "доллар", "usd", "money", "деньг"];
 pub(crate) const PERCENT_WORDS: &[&str] = &["percent", "процент", "пайыз"];
 
 /// The two countries every question is about, and the word joining them: never what a
@@ -1115,6 +1130,9 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
 
 /// Words after "how many" that ask for a multiple or a share, not a count.
 const MULTIPLES: &[&str] = &["times", "fold", "раз", "percent", "процентов", "процента"];
+
+/// Words asking for an exact day that, alone, ask for exactness, not a day.
+const EXACTNESS: &[&str] = &["exactly", "именно", "накты", "确切"];
 
 /// English question words that make a clause a question wherever they stand.
 const WH_WORDS: &[&str] = &["what", "when", "how", "who", "where", "which", "why"];
@@ -1533,6 +1551,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn finds_what_a_how_many_counts() {
+        let cases = [
+            ("how many minutes does the crossing take", Some("minutes")),
+            ("how much money did they sign", Some("money")),
+            ("how much of the stuff goes across kazakhstan", None),
+            ("how much in deals have kazakh firms signed", None),
+            ("by how much did they say trade had grown", None),
+            ("сколько студентов учится", Some("студентов")),
+        ];
+        for (text, counted) in cases {
+            let lang = crate::matching::detect_lang(text, None);
+            let part = read_part(text, lang);
+            assert_eq!(part.counted.as_deref(), counted, "{text}");
+        }
+    }
+
+    #[test]
     fn finds_what_a_chinese_how_many_counts() {
         let cases = [
             ("霍尔果斯口岸一天能过多少辆货车", Some("辆")),
@@ -1581,6 +1616,9 @@ mod tests {
                 Asks::HowMany,
             ),
             ("When did visas end, do you know?", Lang::En, Asks::When),
+            // Exactness alone asks for no day.
+            ("what exactly is her position?", Lang::En, Asks::What),
+            ("Какого именно числа он прилетел?", Lang::Ru, Asks::When),
         ];
         for (text, lang, asks) in cases {
             assert_eq!(read_part(text, lang).asks, asks, "{text}");
