@@ -347,6 +347,12 @@ fn comparisons_give_both_figures() {
             "那年创纪录的贸易额跟两国元首定的目标比，还差多少？",
             Says(&["242", "400"]),
         ),
+        // A figure the question states is compared though the year it names is another:
+        // only 2023's figure was given.
+        (
+            "how much did kz-china trade jump from that 24.2bn record to what it was in 2023?",
+            Says(&["24.2", "41"]),
+        ),
     ]);
 }
 

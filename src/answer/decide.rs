@@ -639,7 +639,9 @@ fn compared(
         .filter(|f| pool.contains(f))
         .collect();
     let lang = part.analysis.lang;
-    let mut named = stating(base, &candidates, &part.shape.figures, lang, intent);
+    // A figure the question states is compared whatever period the rest of it names ("from
+    // that 24.2bn record to what it was in 2023").
+    let mut named = stating(base, &pool, &part.shape.figures, lang, intent);
     // Years the named figures do not already cover pick a figure each.
     let period = |f: usize| series.facts[f].period.as_ref();
     let covered = |year: u16, named: &[usize]| {

@@ -236,6 +236,13 @@ const EN: Markers = Markers {
         "how far",
         "short of",
         "difference",
+        "jump from",
+        "jumped from",
+        "grow from",
+        "grew from",
+        "rise from",
+        "rose from",
+        "went from",
     ],
     openers: &[
         "what", "when", "how", "who", "where", "which", "why", "is", "are", "do", "does", "did",
