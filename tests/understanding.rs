@@ -267,6 +267,30 @@ fn claims_are_checked_against_the_facts() {
             "so tokayev received ding xuexiang in astana on 27 november, right?",
             Verdict(true, &["Astana"]),
         ),
+        // A yes/no question stating a figure or a date is a claim, in any language.
+        (
+            "Can I stay 60 days in China without a visa?",
+            Verdict(false, &["30"]),
+        ),
+        (
+            "Тоқаев Дин Сюэсянды 27 қарашада Астанада қабылдады ма?",
+            Verdict(true, &["27"]),
+        ),
+        // "Two" as a word counts the two presidents, and was checked as a figure claimed.
+        (
+            "екі президент сауда айналымын 40 млрд долларға жеткізуді мақсат етіпті ғой, дұрыс па",
+            Verdict(true, &["40"]),
+        ),
+        // A sum of money is not borne out by a percentage of the same number (35%).
+        (
+            "2022 жылы екі ел арасындағы сауда 35 млрд долларға жетті деп оқыдым, дұрыс па?",
+            Verdict(false, &["24,2"]),
+        ),
+        // A capital starting the next sentence is no name the facts lack.
+        (
+            "Есть инфа, что пункт Нур Жолы – Хоргос теперь работает круглосуточно. Подтвердите?",
+            Verdict(true, &["круглосуточно"]),
+        ),
     ]);
 }
 

@@ -8,7 +8,7 @@
 //! reply says so. A claim is checked against the chosen facts' figures and months.
 
 use crate::knowledge::{Intent, Knowledge, Lang, Period};
-use crate::matching::shape::{year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS};
+use crate::matching::shape::{sums, year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS};
 use crate::matching::{is_han, Index, Scored};
 
 use super::read::PartReading;
@@ -857,10 +857,15 @@ fn bears_out(base: Base, claim: &Claim, facts: &[usize], intent: usize, lang: La
                 .any(|&l| v.months[slot(l)].contains(month))
         })
     };
+    // A sum of money is borne out by the same sum, not by a percentage of that number.
+    let sum_stated = |value: f64| {
+        !claim.sums.contains(&value)
+            || chosen().any(|v| sums(&v.words[slot(Lang::En)].join(" ")).contains(&value))
+    };
     let numbers_ok = claim
         .numbers
         .iter()
-        .all(|&value| stated(value) || covered_year(value));
+        .all(|&value| (stated(value) && sum_stated(value)) || covered_year(value));
     numbers_ok && claim.months.iter().all(month_stated)
 }
 

@@ -43,6 +43,9 @@ impl Asks {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Claim {
     pub numbers: Vec<f64>,
+    /// The numbers it gives as sums of money ("35 billion", "35 млрд"): a percentage of the
+    /// same number does not bear them out.
+    pub sums: Vec<f64>,
     pub months: Vec<u8>,
     /// Words written with a capital inside the sentence: the names a claim is about.
     pub names: Vec<String>,
@@ -377,6 +380,8 @@ const RU: Markers = Markers {
         "читала",
         "говорят",
         "правда",
+        "подтвердите",
+        "подтверди",
         "не так ли",
         "да ведь",
         "я прав",
@@ -903,13 +908,19 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         Asks::When => main_clause(text, markers).unwrap_or(Asks::When),
         asks => asks,
     };
-    let claimed = markers.claim.iter().any(|w| has(&words, w));
+    let compares = markers.compare.iter().any(|w| has(&words, w));
+    // A yes/no question stating a figure or a date is a claim to check: "can I stay 60 days
+    // without a visa?", "did Tokayev receive Ding on 27 November?"; one weighing two ("did
+    // trade grow faster in 2022 or in 2023?") is a comparison.
+    let states_values = || !numbers(&normal, lang).is_empty() || !months(&normal).is_empty();
+    let claimed = markers.claim.iter().any(|w| has(&words, w))
+        || (asks == Asks::YesNo && !compares && states_values());
     let claim = claimed.then(|| Claim {
-        numbers: numbers(&normal, lang),
+        numbers: claimed_numbers(&normal, lang),
+        sums: sums(&normal),
         months: months(&normal),
         names: names(text),
     });
-    let compares = markers.compare.iter().any(|w| has(&words, w));
     let growth = markers.growth.iter().any(|w| has(&words, w)) || text.contains('%');
     let figures = numbers(&normal, lang)
         .into_iter()
@@ -980,6 +991,42 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
     }
     None
 }
+
+/// The numbers a claim states. "Two" written as a word counts the two countries or their
+/// leaders ("the two presidents set a goal of $40 billion"), not a figure claimed.
+fn claimed_numbers(normal: &str, lang: Lang) -> Vec<f64> {
+    let written_two = normal.split(' ').any(|w| w == "2");
+    numbers(normal, lang)
+        .into_iter()
+        .filter(|&v| v != 2.0 || written_two)
+        .collect()
+}
+
+/// Numbers written before a word for billions, millions or dollars.
+pub(crate) fn sums(normal: &str) -> Vec<f64> {
+    normal
+        .split(' ')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|pair| SUM_WORDS.iter().any(|w| pair[1].starts_with(w)))
+        .filter_map(|pair| pair[0].parse::<f64>().ok())
+        .collect()
+}
+
+/// Words that make the number before them a sum of money, by their first letters.
+const SUM_WORDS: &[&str] = &[
+    "billion",
+    "bn",
+    "million",
+    "mln",
+    "dollar",
+    "usd",
+    "млрд",
+    "миллиард",
+    "млн",
+    "миллион",
+    "доллар",
+];
 
 /// Whether a number reads as a year (1900–2100) rather than a figure.
 pub(crate) fn year_like(value: f64) -> bool {
@@ -1078,8 +1125,13 @@ const SUBJECTS: &[&str] = &[
 /// Capitalised words after the first word of a text, normalised: "I heard China will open a
 /// consulate in Karaganda" gives "china", "karaganda".
 fn names(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .skip(1)
+    let words: Vec<&str> = text.split_whitespace().collect();
+    // A capital after a sentence's end starts the next sentence ("… круглосуточно.
+    // Подтвердите?"): it names nothing.
+    let after_end = |i: usize| words[i - 1].ends_with(['.', '!', '?', '…']);
+    (1..words.len())
+        .filter(|&i| !after_end(i))
+        .map(|i| words[i])
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && *w != "I")
         .map(normalize)
         // "Nov", "March": a month is checked as a month, not as a name
