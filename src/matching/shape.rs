@@ -171,6 +171,8 @@ const EN: Markers = Markers {
             ],
         ),
         (Asks::Why, &["why"]),
+        // "Which one is it?": the "one" is the question's, not a term of its own.
+        (Asks::What, &["which one", "what one"]),
         (
             Asks::YesNo,
             &[
@@ -1675,6 +1677,7 @@ mod tests {
                 Asks::HowMany,
             ),
             ("When did visas end, do you know?", Lang::En, Asks::When),
+            ("which one is it?", Lang::En, Asks::What),
             // Exactness alone asks for no day.
             ("what exactly is her position?", Lang::En, Asks::What),
             ("Какого именно числа он прилетел?", Lang::Ru, Asks::When),
