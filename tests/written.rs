@@ -7,7 +7,7 @@
 //! and kept apart until the matcher was done; its figure was reported as held out. After a few
 //! more fixes, `tests/eval/written-c/`, written then by the same kind of writer, was measured
 //! once as the final figure. `tests/eval/written-d/` was written before the next round of
-//! changes and measured once before and once after it, and `written-e/` to `written-k/`
+//! changes and measured once before and once after it, and `written-e/` to `written-l/`
 //! likewise for each round after. All are regression sets from then on: the next
 //! measurement needs a new held-out set.
 
@@ -263,6 +263,12 @@ const FLOORS: &[(&str, Lang, f64, f64)] = &[
     ("written-k", Lang::Ru, 0.84, 0.85),
     ("written-k", Lang::Kk, 0.81, 0.85),
     ("written-k", Lang::Zh, 0.80, 0.75),
+    // The held-out set of the seventh round (Chinese counts, another country named, claims
+    // in yes/no questions, "how much" of something), measured once before it and once after.
+    ("written-l", Lang::En, 0.87, 0.75),
+    ("written-l", Lang::Ru, 0.80, 0.73),
+    ("written-l", Lang::Kk, 0.84, 0.84),
+    ("written-l", Lang::Zh, 0.73, 0.65),
 ];
 
 /// Answers in the question's language and script (Cyrillic for Latin-typed Russian and
