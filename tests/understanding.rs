@@ -406,6 +406,11 @@ fn russian_and_kazakh_in_latin_letters_and_traditional_chinese_are_read() {
             "bizding elge vizasyz neshe kun bolugha bolady",
             Says(&["30"]),
         ),
+        // "do" is Russian "до", not the English word that once kept it English.
+        (
+            "do kakogo goda kz hochet dostich uglerodnoi neitralnosti",
+            Says(&["2060"]),
+        ),
         ("免簽制度什麼時候開始？", Says(&["2023年11月10日"])),
     ]);
     let answer = engine().answer("kogda nachal deistvovat bezvizovyi rezhim?", None);

@@ -184,10 +184,11 @@ fn whole_message(index: &Index, text: &str, lang: Lang, parts: &[PartReading]) -
 const LATIN_READINGS: [Lang; 2] = [Lang::Ru, Lang::Kk];
 
 /// English function words, which Russian or Kazakh typed in Latin letters never uses: a
-/// question with one of them is read as English without trying a transliteration.
+/// question with one of them is read as English without trying a transliteration. Not "do":
+/// Russian "до" ("do kakogo goda").
 const ENGLISH_WORDS: &[&str] = &[
     "the", "is", "are", "was", "were", "what", "how", "when", "who", "where", "which", "why", "of",
-    "and", "to", "in", "does", "did", "do", "can", "with", "from", "for", "many", "much",
+    "and", "to", "in", "does", "did", "can", "with", "from", "for", "many", "much",
 ];
 
 fn speaks_english(question: &str) -> bool {
