@@ -119,7 +119,10 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
         return Decision::Unknown(0.0);
     };
     // "Do Uzbeks need a visa for China?" is about Uzbekistan, of which no fact speaks.
-    if base.values.names_elsewhere(&part.shape.text) {
+    let elsewhere = part
+        .elsewhere
+        .get_or_init(|| base.values.names_elsewhere(&part.shape.text));
+    if *elsewhere {
         return Decision::Unknown(best.score);
     }
     if best.score < answer_threshold(scale) {

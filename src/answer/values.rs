@@ -49,13 +49,13 @@ impl Values {
     pub fn new(knowledge: &Knowledge) -> Values {
         let places = Places::new(&knowledge.lexicon.places);
         let read = |fact: &Fact| read_fact(fact, knowledge, &places);
-        let facts = knowledge
+        let facts: Vec<Vec<FactValues>> = knowledge
             .intents
             .iter()
             .map(|intent| intent.facts.iter().map(read).collect())
             .collect();
         let countries = Places::new(&knowledge.lexicon.countries);
-        let named_by_facts = named_by_facts(knowledge, &countries);
+        let named_by_facts = named_by_facts(&facts, &countries);
         let elsewhere = Places(
             (countries.0.into_iter().enumerate())
                 .filter(|(i, _)| !named_by_facts.contains(i))
@@ -169,20 +169,16 @@ pub(crate) fn slot(lang: Lang) -> usize {
     Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
 }
 
-/// The places of `places` that some fact's text names, in any language.
-fn named_by_facts(knowledge: &Knowledge, places: &Places) -> Vec<usize> {
-    let mut named = Vec::new();
-    let facts = knowledge.intents.iter().flat_map(|intent| &intent.facts);
-    for fact in facts {
-        for lang in Lang::ALL {
-            for place in places.named_in(&normalize(fact.text.text(lang))) {
-                if !named.contains(&place) {
-                    named.push(place);
-                }
-            }
-        }
-    }
-    named
+/// The places of `places` that some fact's text names, in any language, from the facts' words
+/// as already normalised. All the texts are searched as one, each kept apart by a word no name
+/// has: one search instead of one a fact.
+fn named_by_facts(facts: &[Vec<FactValues>], places: &Places) -> Vec<usize> {
+    let texts: Vec<String> = facts
+        .iter()
+        .flatten()
+        .flat_map(|values| values.words.iter().map(|words| words.join(" ")))
+        .collect();
+    places.named_in(&texts.join(" | "))
 }
 
 fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues {

@@ -914,20 +914,18 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     // A yes/no question stating a figure or a date is a claim to check: "can I stay 60 days
     // without a visa?", "did Tokayev receive Ding on 27 November?"; one weighing two ("did
     // trade grow faster in 2022 or in 2023?") is a comparison.
-    let states_values = || !numbers(&normal, lang).is_empty() || !months(&normal).is_empty();
+    let stated = numbers(&normal, lang);
+    let states_values = || !stated.is_empty() || !months(&normal).is_empty();
     let claimed = markers.claim.iter().any(|w| has(&words, w))
         || (asks == Asks::YesNo && !compares && states_values());
     let claim = claimed.then(|| Claim {
-        numbers: claimed_numbers(&normal, lang),
+        numbers: claimed_numbers(&normal, &stated),
         sums: sums(&normal),
         months: months(&normal),
         names: names(text),
     });
     let growth = markers.growth.iter().any(|w| has(&words, w)) || text.contains('%');
-    let figures = numbers(&normal, lang)
-        .into_iter()
-        .filter(|&v| !year_like(v))
-        .collect();
+    let figures = stated.into_iter().filter(|&v| !year_like(v)).collect();
     let day_words = markers.exact_day.iter().any(|w| has(&words, w));
     // "What exactly is her position?" is no question of a day: words of exactness only
     // sharpen a question that already asks when.
@@ -996,10 +994,11 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
 
 /// The numbers a claim states. "Two" written as a word counts the two countries or their
 /// leaders ("the two presidents set a goal of $40 billion"), not a figure claimed.
-fn claimed_numbers(normal: &str, lang: Lang) -> Vec<f64> {
+fn claimed_numbers(normal: &str, stated: &[f64]) -> Vec<f64> {
     let written_two = normal.split(' ').any(|w| w == "2");
-    numbers(normal, lang)
-        .into_iter()
+    stated
+        .iter()
+        .copied()
         .filter(|&v| v != 2.0 || written_two)
         .collect()
 }
