@@ -9,6 +9,10 @@
 //! "казахстанцы", "哈萨克斯坦公民"). A text that points both ways at one level, or speaks of
 //! travel both ways ("each other's country", "Chinese and foreign participants"), through
 //! Kazakhstan ("transit") or elsewhere ("from China to Europe"), says nothing.
+//!
+//! A question may also count the travellers themselves ("how many Kazakhs went to China"),
+//! which only a fact counting travellers that way answers, unlike how long they may stay
+//! ("how many days can Kazakhs stay in China").
 
 use std::sync::OnceLock;
 
@@ -58,8 +62,9 @@ fn han_counts_travellers(normal: &str) -> bool {
         })
 }
 
-/// Words asking how many, and the words between them and what is counted.
-const COUNTERS: &[&str] = &["how many", "сколько", "канша", "неше", "qansha", "kansha"];
+/// Words asking how many (Kazakh as normalised: "қанша" is "канша"), and the words between
+/// them and what is counted.
+const COUNTERS: &[&str] = &["how many", "сколько", "канша", "неше"];
 const FILLERS: &[&str] = &["more", "of", "the", "всего", "же", "еще", "ещё"];
 /// Nationalities, which come before the word for people ("how many Chinese tourists").
 const NATIONS: &[&str] = &[
@@ -92,7 +97,6 @@ const PEOPLE: &[&str] = &[
     "китайц",
     "азамат",
     "адам",
-    "турист",
     "саяхатшы",
 ];
 /// Words that name both a nationality and its people: what follows says which.
@@ -100,7 +104,6 @@ const NATION_OR_PEOPLE: &[&str] = &["казакстандык", "кытайлы�
 /// Things a nationality word may qualify ("қазақстандық компания"), by their first letters.
 const THINGS: &[&str] = &[
     "компан",
-    "кәсип",
     "касип",
     "фирма",
     "колик",
