@@ -286,6 +286,16 @@ fn claims_are_checked_against_the_facts() {
             "2022 жылы екі ел арасындағы сауда 35 млрд долларға жетті деп оқыдым, дұрыс па?",
             Verdict(false, &["24,2"]),
         ),
+        // The fact that corrects a claim may be a close neighbour's: "60 days per trip" scored
+        // the limit over 180 days first, and the 30 days of one stay were not given.
+        (
+            "visa free lets you stay 60 days each trip right?",
+            Verdict(false, &["90", "30 calendar days"]),
+        ),
+        (
+            "I heard China and Kazakhstan have 16 pairs of sister provinces and cities. Correct?",
+            Verdict(false, &["26"]),
+        ),
         // A capital starting the next sentence is no name the facts lack.
         (
             "Есть инфа, что пункт Нур Жолы – Хоргос теперь работает круглосуточно. Подтвердите?",

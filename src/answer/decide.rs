@@ -198,6 +198,26 @@ pub(crate) fn decide_other(
     })
 }
 
+/// For a claim the chosen topic does not bear out, the close runner-up that does not bear it
+/// out either: the fact that corrects a claim may sit in a neighbouring topic ("60 days per
+/// trip" is checked against the limit over 180 days, and the 30 days of one stay are next
+/// door).
+pub(crate) fn claim_elsewhere(
+    base: Base,
+    part: &PartReading,
+    scale: Lang,
+    taken: &Chosen,
+) -> Option<Chosen> {
+    if taken.verdict != Some(false) {
+        return None;
+    }
+    let scored = base.index.search_resolved(&part.analysis, &part.resolved);
+    close_answer(base, part, &scored, answer_threshold(scale), |s| {
+        s.intent != taken.scored.intent
+    })
+    .filter(|other| other.verdict == Some(false))
+}
+
 /// The answers to a comparison the decision for its part leaves with fewer than two figures.
 /// Where the question names two periods, two figures or a growth rate, a close series that
 /// compares two figures of its own answers alone ("did trade grow faster in 2022 or 2023?"

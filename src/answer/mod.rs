@@ -313,6 +313,7 @@ impl Engine {
             }
             self.tell_apart(&mut decided, scale);
             self.both_sides(&mut decided, scale);
+            self.claim_elsewhere(&mut decided, scale);
         }
         if decided.iter().any(|(_, d)| d.is_answer()) || !reading.has_more_than_parts() {
             return decided;
@@ -340,6 +341,26 @@ impl Engine {
             last.1 = Decision::Answer(first);
         }
         decided.extend(answers.map(|chosen| (part.clone(), Decision::Answer(chosen))));
+    }
+
+    /// A claim the part's topic does not bear out is checked against a close neighbour too,
+    /// and where the neighbour does not bear it out either, both are given: the fact that
+    /// corrects the claim may be the neighbour's. A neighbour that bears it out is no answer:
+    /// "a consulate in Shymkent" is not borne out by the Shymkent refinery.
+    fn claim_elsewhere(&self, decided: &mut Vec<(Cow<PartReading>, Decision)>, scale: Lang) {
+        let Some((part, Decision::Answer(taken))) = decided.last() else {
+            return;
+        };
+        let Some(other) = decide::claim_elsewhere(self.base(), part, scale, taken) else {
+            return;
+        };
+        // The verdict is said once, before the first topic's facts.
+        let other = decide::Chosen {
+            verdict: None,
+            ..other
+        };
+        let part = part.clone();
+        decided.push((part, Decision::Answer(other)));
     }
 
     /// When the part just decided chose the same facts as an earlier part, it takes a close
