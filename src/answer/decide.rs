@@ -8,7 +8,7 @@
 //! reply says so. A claim is checked against the chosen facts' figures and months.
 
 use crate::knowledge::{Intent, Knowledge, Lang, Period};
-use crate::matching::shape::{sums, year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS};
+use crate::matching::shape::{year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS};
 use crate::matching::{is_han, Index, Scored};
 
 use super::read::PartReading;
@@ -119,10 +119,7 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
         return Decision::Unknown(0.0);
     };
     // "Do Uzbeks need a visa for China?" is about Uzbekistan, of which no fact speaks.
-    let elsewhere = part
-        .elsewhere
-        .get_or_init(|| base.values.names_elsewhere(&part.shape.text));
-    if *elsewhere {
+    if base.values.names_elsewhere(&part.shape.text) {
         return Decision::Unknown(best.score);
     }
     if best.score < answer_threshold(scale) {
@@ -881,10 +878,8 @@ fn bears_out(base: Base, claim: &Claim, facts: &[usize], intent: usize, lang: La
         })
     };
     // A sum of money is borne out by the same sum, not by a percentage of that number.
-    let sum_stated = |value: f64| {
-        !claim.sums.contains(&value)
-            || chosen().any(|v| sums(&v.words[slot(Lang::En)].join(" ")).contains(&value))
-    };
+    let sum_stated =
+        |value: f64| !claim.sums.contains(&value) || chosen().any(|v| v.sums.contains(&value));
     let numbers_ok = claim
         .numbers
         .iter()

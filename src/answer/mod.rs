@@ -19,7 +19,6 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::knowledge::{self, fill, Knowledge, Lang, LoadError};
-use crate::matching::shape::refers_back;
 use crate::matching::Index;
 
 use compose::{in_script, Composer};
@@ -284,11 +283,9 @@ impl Engine {
             let previous_decision = decided.last().map(|(_, d)| d);
             // A short part that points back ("how many participants were there?") is about
             // the part before, even where it matches something else on its own.
-            let points_back = || {
-                part.analysis.terms.len() <= FOLLOW_UP_TERMS
-                    && refers_back(&part.shape.text, part.shape.lang)
-            };
-            match previous.filter(|_| !decision.is_answer() || points_back()) {
+            let points_back =
+                part.analysis.terms.len() <= FOLLOW_UP_TERMS && part.shape.points_back;
+            match previous.filter(|_| !decision.is_answer() || points_back) {
                 // "1) how many days without a visa 2) since what date?": a later part that
                 // names no topic of its own continues the one before.
                 Some(previous) => {

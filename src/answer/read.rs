@@ -3,7 +3,6 @@
 //! read as simplified), its parts (up to three questions), and for each part its shape and its
 //! terms.
 
-use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use super::values::slot;
@@ -33,9 +32,6 @@ pub(crate) struct PartReading {
     pub analysis: Analysis,
     /// The terms resolved against the index, once for every lookup of this part.
     pub resolved: Resolved,
-    /// Whether the part names a country no fact names, found the first time it is asked:
-    /// a part is decided several times (alone, for a comparison, against runners-up).
-    pub elsewhere: OnceCell<bool>,
 }
 
 impl PartReading {
@@ -45,7 +41,6 @@ impl PartReading {
             shape,
             analysis,
             resolved,
-            elsewhere: OnceCell::new(),
         }
     }
 }

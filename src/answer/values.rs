@@ -3,7 +3,7 @@
 
 use crate::knowledge::{Fact, Knowledge, Lang};
 use crate::matching::normalize;
-use crate::matching::shape::{months, numbers, year_like};
+use crate::matching::shape::{months, numbers, sums, year_like};
 use crate::matching::travel::{way_in, Way};
 
 /// The values one fact states.
@@ -25,6 +25,9 @@ pub(crate) struct FactValues {
     /// $24.2 billion"): what a comparison of growth, or of amounts, compares.
     pub percent: Option<f64>,
     pub dollars: Option<f64>,
+    /// Every number its English text gives as a sum of money ("$24.2 billion" → 24.2): what
+    /// bears out a claimed sum.
+    pub sums: Vec<f64>,
     /// Which way the travellers it counts or describes go ("tourists came to Kazakhstan from
     /// China"), read from the English text.
     pub travel: Option<Way>,
@@ -219,6 +222,7 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues 
     let raw = fact.text.text(Lang::En);
     values.percent = percent(raw);
     values.dollars = dollars(raw);
+    values.sums = sums(&english);
     values.travel = way_in(&english);
     values.place = knowledge
         .lexicon

@@ -73,6 +73,9 @@ pub struct Part {
     /// Asks how many people travel ("how many Kazakhs went to China"), not how long or how
     /// often.
     pub counts_travellers: bool,
+    /// Points back at what came before it ("how many participants were there?", "а сколько
+    /// их было?", "那是哪一年？").
+    pub points_back: bool,
     /// The language the part was read in.
     pub lang: Lang,
 }
@@ -100,6 +103,8 @@ struct Markers {
     counters: &'static [&'static str],
     /// Words between a counter and the word counted that are not it ("how many more").
     fillers: &'static [&'static str],
+    /// Words that point back at what came before ("how many were there?", "那是哪一年？").
+    pointers: &'static [&'static str],
 }
 
 const EN: Markers = Markers {
@@ -306,6 +311,9 @@ const EN: Markers = Markers {
         "there",
         "new",
     ],
+    pointers: &[
+        "it", "that", "they", "them", "there", "he", "she", "him", "her",
+    ],
 };
 
 const RU: Markers = Markers {
@@ -491,6 +499,18 @@ const RU: Markers = Markers {
         "нужно",
         "процентов",
     ],
+    pointers: &[
+        "это",
+        "он",
+        "она",
+        "оно",
+        "они",
+        "его",
+        "ее",
+        "их",
+        "там",
+        "тогда",
+    ],
 };
 
 // Kazakh markers in folded spelling (қ → к, ү → у, і → и …), as `normalize` leaves them.
@@ -611,6 +631,17 @@ const KK: Markers = Markers {
     // болды"): the word after is no guide.
     counters: &[],
     fillers: &[],
+    pointers: &[
+        "ол",
+        "бул",
+        "оны",
+        "олар",
+        "сол",
+        "муны",
+        "онда",
+        "сонда",
+        "оган",
+    ],
 };
 
 const ZH: Markers = Markers {
@@ -736,6 +767,7 @@ const ZH: Markers = Markers {
     ],
     counters: &[],
     fillers: &[],
+    pointers: &["它", "这个", "那个", "那里", "那边", "他", "她", "当时"],
 };
 
 fn markers(lang: Lang) -> &'static Markers {
@@ -804,43 +836,6 @@ pub(crate) fn ask_words_of(lang: Lang) -> impl Iterator<Item = &'static str> {
         .iter()
         .filter(|(asks, _)| *asks == Asks::HowMany)
         .flat_map(|(_, markers)| markers.iter().copied())
-}
-
-/// Whether a part points back at what came before it ("how many participants were there?",
-/// "а сколько их было?", "那是哪一年？").
-pub(crate) fn refers_back(text: &str, lang: Lang) -> bool {
-    let normal = normalize(text);
-    let words = Text::new(&normal);
-    let pointers: &[&str] = match lang {
-        Lang::En => &[
-            "it", "that", "they", "them", "there", "he", "she", "him", "her",
-        ],
-        Lang::Ru => &[
-            "это",
-            "он",
-            "она",
-            "оно",
-            "они",
-            "его",
-            "ее",
-            "их",
-            "там",
-            "тогда",
-        ],
-        Lang::Kk => &[
-            "ол",
-            "бул",
-            "оны",
-            "олар",
-            "сол",
-            "муны",
-            "онда",
-            "сонда",
-            "оган",
-        ],
-        Lang::Zh => &["它", "这个", "那个", "那里", "那边", "他", "她", "当时"],
-    };
-    pointers.iter().any(|p| has(&words, p))
 }
 
 /// The words that make a part a comparison ("how far", "up or down").
@@ -957,6 +952,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         counted,
         travel: way_in(&normal),
         counts_travellers: asks == Asks::HowMany && counts_travellers(&normal),
+        points_back: markers.pointers.iter().any(|w| has(&words, w)),
         lang,
     }
 }
