@@ -74,6 +74,11 @@ fn run(cases: &[(&str, Expect)]) {
 fn details_inside_a_fact_are_answered_from_its_text() {
     use Expect::*;
     run(&[
+        // The temple she saw is part of the visit, not only of her remarks on cleanliness.
+        (
+            "what temple did Nurgaliyeva see in Qufu",
+            Says(&["Confucius"]),
+        ),
         // Who reported a meeting is part of the fact, as the article gives it.
         (
             "who put out the news about tokayev receiving ding xuexiang?",
@@ -644,4 +649,69 @@ fn a_short_follow_up_continues_the_previous_answer() {
         let alone = engine().answer(follow_up, None);
         assert!(alone.intent.is_none(), "{follow_up} alone names no topic");
     }
+}
+
+#[test]
+fn a_comparison_takes_the_two_figures_it_describes() {
+    use Expect::*;
+    run(&[
+        // Neither figure nor year is named: the meeting places tell the two growth rates
+        // apart from the rest of the series.
+        (
+            "Смаилов называл рост торговли в Шанхае и потом в Астане — какой из двух больше?",
+            Says(&["21%", "24%"]),
+        ),
+        // "Which is higher" compares, in Chinese as in the other languages.
+        (
+            "斯迈洛夫先在上海、后在阿斯塔纳说了两次贸易增速，哪个更高",
+            Says(&["21%", "24%"]),
+        ),
+    ]);
+}
+
+#[test]
+fn regression_question_words_mid_sentence_were_read_as_a_story() {
+    use Expect::*;
+    run(&[
+        // Kazakh puts the question word before the verb, wherever that falls.
+        (
+            "саяси партиялар диалогы қай қалада өтті, оған қанша адам қатысты",
+            Says(&["Циндао", "150"]),
+        ),
+        // Russian "сколько" after the subject still asks.
+        (
+            "визу на одну поездку сколько дней дают? и за 180 дней всего сколько можно",
+            Says(&["30", "90"]),
+        ),
+        // "In which of its cities" asks where; the articles name none for the workshop.
+        ("Лубань шеберханасы қай қаласында орналасқан?", NotStated),
+        // "有哪几个" asks which ones, not how many.
+        (
+            "一带一路在哈萨克斯坦的示范项目有哪几个",
+            Says(&["阿克莫拉"]),
+        ),
+    ]);
+}
+
+#[test]
+fn regression_a_numbered_list_lost_its_last_question_to_the_line_introducing_it() {
+    use Expect::*;
+    run(&[(
+        "问你几件事 1）免签是哪天开始的 2）一次最多待几天 3）旅游年是哪一年",
+        Says(&["2023年11月10日", "30个日历日", "2024"]),
+    )]);
+}
+
+#[test]
+fn a_did_you_mean_whose_first_offer_alone_can_answer_is_answered() {
+    use Expect::*;
+    run(&[
+        // The trade figures alone give a percentage among the topics it is near.
+        (
+            "in the record year, by how much in percent did the exchange of goods with china jump?",
+            Says(&["35%"]),
+        ),
+        // A price is no figure the articles give, whatever topic scores first.
+        ("how much does the embassy charge to extend a visa", Refused),
+    ]);
 }

@@ -599,6 +599,52 @@ impl Index {
         foreign as f32 * OUTSIDE_SHARE * self.unknown_weight
     }
 
+    /// How much of the question each of `facts` holds that sets it apart from the others: the
+    /// weight of each question term a fact's text uses, scaled by the share of the other facts
+    /// that lack it (all of them: in full; none: nothing). "Smailov's growth figure in
+    /// Shanghai and the one in Astana" tells two figures of a series apart by "Shanghai" and
+    /// "Astana", not by "trade", which all share. Terms in `skip` are not counted.
+    pub fn distinguishing_overlap(
+        &self,
+        resolved: &Resolved,
+        intent: usize,
+        facts: &[usize],
+        skip: &[String],
+    ) -> Vec<f32> {
+        let intent = intent as u32;
+        let mut overlap = vec![0.0; facts.len()];
+        let others = facts.len().saturating_sub(1).max(1) as f32;
+        for m in &resolved.matched {
+            if skip.contains(&self.terms[m.term as usize]) {
+                continue;
+            }
+            let pairs = &self.in_facts[m.term as usize];
+            let start = pairs.partition_point(|&(i, _)| i < intent);
+            let ours = &pairs[start..];
+            let uses: Vec<bool> = facts
+                .iter()
+                .map(|&f| {
+                    ours.iter()
+                        .take_while(|&&(i, _)| i == intent)
+                        .any(|&(_, fact)| fact as usize == f)
+                })
+                .collect();
+            let users = uses.iter().filter(|&&u| u).count();
+            let rarity = (facts.len() - users) as f32 / others;
+            let weight = self.idf[m.term as usize] * m.factor * rarity;
+            for (sum, _) in overlap.iter_mut().zip(&uses).filter(|(_, &u)| u) {
+                *sum += weight;
+            }
+        }
+        overlap
+    }
+
+    /// Whether the question names an outside word that `intent`'s own phrasings and facts do
+    /// not use.
+    pub fn names_outside(&self, analysis: &Analysis, intent: usize) -> bool {
+        self.outside_penalty(analysis, intent) > 0.0
+    }
+
     /// How much of the question each fact of `intent` holds in its own text (any language): the
     /// summed weight of the question terms it uses, one value per fact.
     pub fn fact_overlap(&self, resolved: &Resolved, intent: usize, facts: usize) -> Vec<f32> {

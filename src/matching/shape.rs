@@ -427,6 +427,8 @@ const RU: Markers = Markers {
         "далеко",
         "не хватает",
         "не дотягивает",
+        "ускорился",
+        "замедлился",
     ],
     openers: &[
         "что",
@@ -544,7 +546,11 @@ const KK: Markers = Markers {
             &[
                 "кайда",
                 "кай калада",
+                "кай каласында",
+                "кай каладагы",
+                "кай калага",
                 "кай калалар",
+                "кай калаларды",
                 "кай жерде",
                 "кайдан",
                 "орналаскан",
@@ -595,6 +601,10 @@ const KK: Markers = Markers {
         "узагырак",
         "алыс",
         "айырма",
+        "кобирек",
+        "улкенирек",
+        "жогарырак",
+        "томенирек",
     ],
     openers: &[
         "кашан",
@@ -698,6 +708,8 @@ const ZH: Markers = Markers {
         ),
         (Asks::Why, &["为什么", "为何"]),
         (Asks::YesNo, &["吗", "是否", "能不能", "可不可以", "有没有"]),
+        // "有哪几个" asks which ones, not how many: its "几" comes after.
+        (Asks::What, &["哪几"]),
     ],
     claim: &[
         "对吗",
@@ -742,6 +754,14 @@ const ZH: Markers = Markers {
         "还差",
         "差多少",
         "相差",
+        "哪个高",
+        "哪个更高",
+        "哪个大",
+        "哪个更大",
+        "哪个多",
+        "哪个快",
+        "变快",
+        "变慢",
     ],
     openers: &["什么", "多少", "哪", "谁", "几", "为什么", "是否"],
     joiners: &["还有", "另外", "以及", "和", "并且"],
@@ -1149,9 +1169,10 @@ pub fn split_parts(text: &str, lang: Lang) -> Vec<String> {
         let listed = numbered && *item;
         clauses.extend(clauses_of(sentence, lang).into_iter().map(|c| (c, listed)));
     }
+    // Beside a numbered list, what is not numbered introduces it ("问几个问题哈 1）… 2）… 3）…").
     let asking: Vec<String> = clauses
         .iter()
-        .filter(|(c, listed)| *listed || asks_something(c, lang))
+        .filter(|(c, listed)| *listed || !numbered && asks_something(c, lang))
         .map(|(c, _)| c.clone())
         .collect();
     let clauses: Vec<String> = clauses.into_iter().map(|(c, _)| c).collect();
@@ -1175,7 +1196,12 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
         Lang::Zh => normal.contains(w),
         // "I need to find out which places …": an indirect question asks all the same.
         Lang::En => WH_WORDS.contains(w) && has(&text, w) || first == *w,
-        _ => first == *w,
+        // Kazakh puts the question word before the verb, wherever that is ("диалог қай күні
+        // өтті"); "не" alone is also "or" and "what", and must open the clause.
+        Lang::Kk => *w != "не" && has(&text, w) || first == *w,
+        // "а визу сколько дней можно": Russian asks how many wherever it likes; "когда" and
+        // "где" mid-sentence are as often "when" and "where" of a story.
+        Lang::Ru => RU_ANYWHERE.contains(w) && has(&text, w) || first == *w,
     });
     opener
         || markers.claim.iter().any(|w| has(&text, w))
@@ -1189,6 +1215,9 @@ const MULTIPLES: &[&str] = &["times", "fold", "раз", "percent", "процен
 
 /// Words asking for an exact day that, alone, ask for exactness, not a day.
 const EXACTNESS: &[&str] = &["exactly", "именно", "накты", "确切"];
+
+/// Russian question words that make a clause a question wherever they stand.
+const RU_ANYWHERE: &[&str] = &["сколько", "какой", "какая", "какие", "каков"];
 
 /// English question words that make a clause a question wherever they stand.
 const WH_WORDS: &[&str] = &["what", "when", "how", "who", "where", "which", "why"];
