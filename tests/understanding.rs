@@ -715,3 +715,20 @@ fn a_did_you_mean_whose_first_offer_alone_can_answer_is_answered() {
         ("how much does the embassy charge to extend a visa", Refused),
     ]);
 }
+
+#[test]
+fn regression_this_year_in_a_stretch_of_months_asked_for_the_newest_figure() {
+    use Expect::*;
+    run(&[
+        (
+            "从去年11月到今年3月，一共有多少中国游客去了哈萨克斯坦？",
+            Says(&["12.6万"]),
+        ),
+        (
+            "how many chinese tourists came to kazakhstan from november to march this year",
+            Says(&["126 thousand"]),
+        ),
+        // Without months, "this year" still asks for the newest figure.
+        ("how much did trade grow this year?", Says(&["18%"])),
+    ]);
+}

@@ -9,10 +9,10 @@ use super::values::slot;
 use crate::knowledge::Lang;
 use crate::matching::script::to_simplified;
 use crate::matching::shape::{
-    ask_words, ask_words_of, compare_words, read_part, split_parts, Part,
+    ask_words, ask_words_of, compare_words, months, read_part, split_parts, Part,
 };
 use crate::matching::translit::to_cyrillic_keeping;
-use crate::matching::{detect_lang, is_han, Analysis, Index, Resolved};
+use crate::matching::{detect_lang, is_han, normalize, Analysis, Index, Resolved};
 
 /// How the question was written, so the reply can be written the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +216,11 @@ fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
 fn shape_and_terms(index: &Index, text: &str, lang: Lang) -> (Part, Analysis) {
     let shape = read_part(text, lang);
     let mut analysis = index.analyze_as(text, lang);
+    // "This year" in "from November to March this year" dates a stretch the question names by
+    // its months; it does not ask for the newest figure.
+    if analysis.wants_latest && !months(&normalize(text)).is_empty() {
+        analysis.wants_latest = false;
+    }
     // "How far was trade from the goal" compares; it asks no distance.
     if shape.compares {
         let comparing = compare_words(lang);
