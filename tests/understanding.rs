@@ -732,3 +732,23 @@ fn regression_this_year_in_a_stretch_of_months_asked_for_the_newest_figure() {
         ("how much did trade grow this year?", Says(&["18%"])),
     ]);
 }
+
+#[test]
+fn regression_claims_marked_only_by_a_particle_were_not_checked() {
+    use Expect::*;
+    run(&[
+        ("中国车的市场份额好像有30%了？", Verdict(false, &["23%"])),
+        (
+            "Год туризма ведь начался в феврале 2024?",
+            Verdict(false, &["март"]),
+        ),
+        (
+            "They say 300 Kazakh companies went to the CIIE. accurate?",
+            Verdict(false, &["100"]),
+        ),
+        (
+            "Қазақстан көміртек бейтараптығына 2070 жылға дейін жетпек ғой",
+            Verdict(false, &["2060"]),
+        ),
+    ]);
+}

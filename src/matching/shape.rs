@@ -220,6 +220,8 @@ const EN: Markers = Markers {
         "apparently",
         "my friend says",
         "my friend said",
+        "accurate",
+        "legit",
     ],
     compare: &[
         "more or less",
@@ -404,6 +406,8 @@ const RU: Markers = Markers {
         "сказали",
         "да",
         "так",
+        "ведь",
+        "не путаю",
     ],
     compare: &[
         "больше или меньше",
@@ -579,6 +583,7 @@ const KK: Markers = Markers {
         "ия ма",
         "ия",
         "иа",
+        "гой",
     ],
     compare: &[
         "коп пе аз ба",
@@ -740,6 +745,8 @@ const ZH: Markers = Markers {
         "网上说",
         "据报道",
         "没说错吧",
+        "好像",
+        "我记得",
     ],
     compare: &[
         "还是",
