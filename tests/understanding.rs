@@ -610,6 +610,12 @@ fn outside_words_weigh_against_an_answer_but_never_veto_our_own_phrasings() {
         ("Өзбекстан азаматтары Қытайға визасыз бара ала ма?", Refused),
         ("中俄去年贸易额是多少？", Refused),
         ("台灣護照去哈薩克需要簽證嗎", Refused),
+        // A penalty is no figure the articles give, though the stay it punishes is.
+        (
+            "what's the penalty if you overstay the 30 visa-free days?",
+            Refused,
+        ),
+        ("визасыз 30 күннен асып кетсем айыппұлы қанша?", Refused),
         (
             "есть ли безвиз между казахстаном и турцией и на сколько дней",
             Refused,
