@@ -717,6 +717,11 @@ fn a_did_you_mean_whose_first_offer_alone_can_answer_is_answered() {
             "in the record year, by how much in percent did the exchange of goods with china jump?",
             Says(&["35%"]),
         ),
+        // One offer well ahead of the next is answered as if it were the only one.
+        (
+            "the lady from Amanat compared Clean Kazakhstan to some Chinese campaign, which one was it?",
+            Says(&["Beautiful China"]),
+        ),
         // A price is no figure the articles give, whatever topic scores first.
         ("how much does the embassy charge to extend a visa", Refused),
     ]);

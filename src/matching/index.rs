@@ -155,6 +155,11 @@ impl Resolved {
     pub fn known(&self) -> usize {
         self.matched.len()
     }
+
+    /// Whether every known term was matched as written, none read as a misspelling.
+    pub fn as_written(&self) -> bool {
+        self.matched.iter().all(|m| m.factor >= 1.0)
+    }
 }
 
 impl Index {
