@@ -79,6 +79,11 @@ fn details_inside_a_fact_are_answered_from_its_text() {
             "what temple did Nurgaliyeva see in Qufu",
             Says(&["Confucius"]),
         ),
+        // The energy projects raised at a meeting belong to the meeting's own fact.
+        (
+            "which energy projects did the Kazakh side bring up with China's first vice premier in November 2023?",
+            Says(&["oil pipeline", "Shymkent"]),
+        ),
         // Who reported a meeting is part of the fact, as the article gives it.
         (
             "who put out the news about tokayev receiving ding xuexiang?",
