@@ -768,3 +768,24 @@ fn regression_claims_marked_only_by_a_particle_were_not_checked() {
         ),
     ]);
 }
+
+#[test]
+fn regression_one_misspelt_word_was_answered_as_a_topic() {
+    use Expect::*;
+    // "bla" was read as a misspelt "благ" and answered with the jobs the projects created.
+    run(&[("bla bla", Refused), ("visa", Says(&["30"]))]);
+}
+
+#[test]
+fn regression_latin_typed_russian_that_names_nothing_known_was_answered_in_english() {
+    for question in [
+        "kakoy seychas kurs tenge k yuanyu?",
+        "kakoi seichas kurs yuanya k tenge",
+    ] {
+        let answer = engine().answer(question, None);
+        assert_eq!(answer.lang, Lang::Ru, "{question}: {}", answer.text);
+        assert!(answer.intent.is_none(), "{question}: {}", answer.text);
+    }
+    // English that names nothing known stays English.
+    assert_eq!(engine().answer("asdf qwer zxcv", None).lang, Lang::En);
+}

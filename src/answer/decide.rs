@@ -135,7 +135,10 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
     if base.values.names_elsewhere(&part.shape.text) {
         return Decision::Unknown(best.score);
     }
-    if best.score < answer_threshold(scale) {
+    // One word read as a misspelling of another ("bla" as "благ") is a guess, not a question
+    // to answer.
+    let guessed = part.resolved.known() == 1 && !part.resolved.as_written();
+    if best.score < answer_threshold(scale) || guessed {
         if best.score < suggest_threshold(scale) {
             return Decision::Unknown(best.score);
         }

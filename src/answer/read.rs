@@ -254,12 +254,12 @@ fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang
     if speaks_english(question) {
         return (question.to_owned(), lang, Script::Native);
     }
-    let english = index.analyze_as(question, Lang::En);
-    if index.known_share_as_written(&english) >= ENGLISH_KNOWN {
+    let as_english = index.analyze_as(question, Lang::En);
+    if index.known_share_as_written(&as_english) >= ENGLISH_KNOWN {
         return (question.to_owned(), lang, Script::Native);
     }
-    let english = index.known_share(&english);
-    let best = LATIN_READINGS
+    let english = index.known_share(&as_english);
+    let readings: Vec<(f32, String, Lang, usize)> = LATIN_READINGS
         .into_iter()
         .map(|lang| {
             let cyrillic = to_cyrillic_keeping(question, lang, |word| is_name(index, word));
@@ -267,14 +267,25 @@ fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang
                 Lang::Kk => Lang::Kk,
                 _ => lang,
             };
-            let share = index.known_share(&index.analyze_as(&cyrillic, lang));
-            (share, cyrillic, lang)
+            let analysis = index.analyze_as(&cyrillic, lang);
+            (
+                index.known_share(&analysis),
+                cyrillic,
+                lang,
+                analysis.terms.len(),
+            )
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((share, cyrillic, lang)) if share > english + TRANSLIT_MARGIN => {
-            (cyrillic, lang, Script::Latin)
-        }
-        _ => (question.to_owned(), lang, Script::Native),
+        .collect();
+    let best = readings.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, cyrillic, lang, _)) = best.filter(|r| r.0 > english + TRANSLIT_MARGIN) {
+        return (cyrillic.clone(), *lang, Script::Latin);
+    }
+    // Where the English reading knows no word of the fact base ("kakoy seychas kurs tenge k
+    // yuanyu"), a reading whose words are mostly its own language's grammar words is the
+    // language it was written in, and the reply comes in it.
+    let fewest = readings.iter().min_by_key(|r| r.3);
+    match fewest.filter(|r| english <= 0.0 && r.3 * 2 <= as_english.terms.len()) {
+        Some((_, cyrillic, lang, _)) => (cyrillic.clone(), *lang, Script::Latin),
+        None => (question.to_owned(), lang, Script::Native),
     }
 }
