@@ -49,8 +49,8 @@ const SOLE_MIN_TERMS: usize = 3;
 /// A "did you mean" whose first offer leads the next by this much is answered as if it were
 /// the only one. Tuned on written-a..m: a lead of 0.04 answered 55 more in scope and 9 out of
 /// scope, 0.06 38 and 6, 0.08 17 and 2 (14 and 2 once leads won through a misspelling were
-/// left out); an answer to a question the articles cannot answer
-/// misleads more than an offer helps less, so the smallest loss was kept.
+/// left out); an answer to a question the articles cannot answer misleads more than an offer
+/// helps less, so the smallest loss was kept.
 const SOLE_LEAD: f32 = 0.08;
 /// A fact leads alone when its text holds this much more of the question than the next fact's.
 /// Tuned on the written-a development sets.
@@ -153,10 +153,7 @@ pub(crate) fn decide(base: Base, part: &PartReading, scale: Lang) -> Decision {
         if let Some(chosen) = claim_stated(base, part, &offers, suggest_threshold(scale)) {
             return Decision::Answer(chosen);
         }
-        if let Some(chosen) = sole_offer(base, part, &offers) {
-            return Decision::Answer(chosen);
-        }
-        if let Some(chosen) = sole_holder(base, part, &offers) {
+        if let Some(chosen) = clear_offer(base, part, &offers) {
             return Decision::Answer(chosen);
         }
         return Decision::DidYouMean(offers);
@@ -420,44 +417,37 @@ fn claim_stated(base: Base, part: &PartReading, scored: &[Scored], floor: f32) -
     })
 }
 
-/// A "did you mean" with one candidate, or one well ahead of the rest, is answered outright
-/// when the question leaves little doubt: nothing else comes close, it names nothing the
-/// lexicon marks as outside the articles, and enough of its words are known. Most such questions are worded unlike our
-/// phrasings ("that big import fair", "workshp project") but point at one intent only.
-fn sole_offer(base: Base, part: &PartReading, offers: &[Scored]) -> Option<Chosen> {
-    let sole = match offers {
-        [sole] => sole,
-        // A lead won through a guessed misspelling ("mayor" read as "major") is no lead.
-        [first, second, ..]
-            if first.score - second.score >= SOLE_LEAD && part.resolved.as_written() =>
-        {
-            first
-        }
-        _ => return None,
-    };
-    let plain = !base.index.names_outside(&part.analysis, sole.intent)
-        && part.resolved.known() >= SOLE_MIN_TERMS;
-    plain.then(|| answer_with(base, part, *sole).ok()).flatten()
-}
-
-/// A "did you mean" whose first offer alone holds the kind of value the question asks for (a
-/// figure, a date, a place, a person) is answered with it: the others are near in words but
-/// cannot answer ("哈萨克斯坦地盘有多大 全世界排第几" offers the land area's rank beside topics
-/// that rank nothing). Measured on written-a..m: +17 in scope, −3 out of scope; taking any
-/// lone offer that can answer, not only the first, gained +21 and lost 8.
-fn sole_holder(base: Base, part: &PartReading, offers: &[Scored]) -> Option<Chosen> {
+/// A "did you mean" whose first offer leaves little doubt is answered with it, provided the
+/// question names nothing the lexicon marks as outside that topic and enough of its words are
+/// known. Little doubt is:
+/// - no other offer, or a lead of `SOLE_LEAD` over the next won with every word read as
+///   written (a lead won through "mayor" read as "major" is no lead). Most such questions are
+///   worded unlike our phrasings ("that big import fair", "workshp project") but point at one
+///   intent only;
+/// - or, for a question asking a date, a figure, a place or a person and stating no claim, no
+///   other offer able to answer it ("哈萨克斯坦地盘有多大 全世界排第几" offers the land area's
+///   rank beside topics that rank nothing). Measured on written-a..m: +17 in scope, −3 out of
+///   scope; taking any lone offer that can answer, not only the first, gained +21 and lost 8.
+fn clear_offer(base: Base, part: &PartReading, offers: &[Scored]) -> Option<Chosen> {
     let [first, rest @ ..] = offers else {
         return None;
     };
-    let specific = !matches!(part.shape.asks, Asks::What | Asks::YesNo | Asks::Why);
     let plain = !base.index.names_outside(&part.analysis, first.intent)
         && part.resolved.known() >= SOLE_MIN_TERMS;
-    if !specific || !plain || part.shape.claim.is_some() || rest.is_empty() {
+    if !plain {
+        return None;
+    }
+    let leads = rest
+        .first()
+        .is_none_or(|second| first.score - second.score >= SOLE_LEAD && part.resolved.as_written());
+    let specific = !matches!(part.shape.asks, Asks::What | Asks::YesNo | Asks::Why);
+    let only_holder = specific && part.shape.claim.is_none() && !rest.is_empty();
+    if !leads && !only_holder {
         return None;
     }
     let chosen = answer_with(base, part, *first).ok()?;
-    let others = rest.iter().any(|&s| answer_with(base, part, s).is_ok());
-    (!others).then_some(chosen)
+    let alone = leads || !rest.iter().any(|&s| answer_with(base, part, s).is_ok());
+    alone.then_some(chosen)
 }
 
 /// Whether `facts` of an intent bear a claim out: every figure and month it states is in them,

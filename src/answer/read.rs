@@ -9,10 +9,10 @@ use super::values::slot;
 use crate::knowledge::Lang;
 use crate::matching::script::to_simplified;
 use crate::matching::shape::{
-    ask_words, ask_words_of, compare_words, months, read_part, split_parts, Part,
+    ask_words, ask_words_of, compare_words, read_part, split_parts, Part,
 };
 use crate::matching::translit::to_cyrillic_keeping;
-use crate::matching::{detect_lang, is_han, normalize, Analysis, Index, Resolved};
+use crate::matching::{detect_lang, is_han, Analysis, Index, Resolved};
 
 /// How the question was written, so the reply can be written the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +218,7 @@ fn shape_and_terms(index: &Index, text: &str, lang: Lang) -> (Part, Analysis) {
     let mut analysis = index.analyze_as(text, lang);
     // "This year" in "from November to March this year" dates a stretch the question names by
     // its months; it does not ask for the newest figure.
-    if analysis.wants_latest && !months(&normalize(text)).is_empty() {
+    if shape.names_month {
         analysis.wants_latest = false;
     }
     // "How far was trade from the goal" compares; it asks no distance.
@@ -258,34 +258,51 @@ fn script_of(index: &Index, question: &str, hint: Option<Lang>) -> (String, Lang
     if index.known_share_as_written(&as_english) >= ENGLISH_KNOWN {
         return (question.to_owned(), lang, Script::Native);
     }
-    let english = index.known_share(&as_english);
-    let readings: Vec<(f32, String, Lang, usize)> = LATIN_READINGS
-        .into_iter()
-        .map(|lang| {
-            let cyrillic = to_cyrillic_keeping(question, lang, |word| is_name(index, word));
-            let lang = match detect_lang(&cyrillic, Some(lang)) {
-                Lang::Kk => Lang::Kk,
-                _ => lang,
-            };
-            let analysis = index.analyze_as(&cyrillic, lang);
-            (
-                index.known_share(&analysis),
-                cyrillic,
-                lang,
-                analysis.terms.len(),
-            )
-        })
-        .collect();
-    let best = readings.iter().max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((_, cyrillic, lang, _)) = best.filter(|r| r.0 > english + TRANSLIT_MARGIN) {
-        return (cyrillic.clone(), *lang, Script::Latin);
-    }
-    // Where the English reading knows no word of the fact base ("kakoy seychas kurs tenge k
-    // yuanyu"), a reading whose words are mostly its own language's grammar words is the
-    // language it was written in, and the reply comes in it.
-    let fewest = readings.iter().min_by_key(|r| r.3);
-    match fewest.filter(|r| english <= 0.0 && r.3 * 2 <= as_english.terms.len()) {
-        Some((_, cyrillic, lang, _)) => (cyrillic.clone(), *lang, Script::Latin),
+    match latin_reading(index, question, &as_english) {
+        Some(reading) => (reading.text, reading.lang, Script::Latin),
         None => (question.to_owned(), lang, Script::Native),
     }
+}
+
+/// Latin letters read as Russian or Kazakh: the Cyrillic text, its language, how much of it
+/// the fact base knows, and how many of its words are left once grammar words are dropped.
+#[derive(Clone)]
+struct LatinReading {
+    text: String,
+    lang: Lang,
+    known: f32,
+    unread: usize,
+}
+
+fn read_latin(index: &Index, question: &str, lang: Lang) -> LatinReading {
+    let text = to_cyrillic_keeping(question, lang, |word| is_name(index, word));
+    let lang = match detect_lang(&text, Some(lang)) {
+        Lang::Kk => Lang::Kk,
+        _ => lang,
+    };
+    let analysis = index.analyze_as(&text, lang);
+    LatinReading {
+        known: index.known_share(&analysis),
+        unread: analysis.terms.len(),
+        text,
+        lang,
+    }
+}
+
+/// The Russian or Kazakh reading of a Latin-typed question that fits better than English, if
+/// one does: one that knows clearly more of the fact base, or, where English knows none of it
+/// ("kakoy seychas kurs tenge k yuanyu"), one whose words are mostly its own language's
+/// grammar words, which is the language it was written in.
+fn latin_reading(index: &Index, question: &str, as_english: &Analysis) -> Option<LatinReading> {
+    let english = index.known_share(as_english);
+    let readings: Vec<LatinReading> = LATIN_READINGS
+        .into_iter()
+        .map(|lang| read_latin(index, question, lang))
+        .collect();
+    let best = readings.iter().max_by(|a, b| a.known.total_cmp(&b.known));
+    let fewest = readings.iter().min_by_key(|r| r.unread);
+    let own_words = |r: &&LatinReading| english <= 0.0 && r.unread * 2 <= as_english.terms.len();
+    best.filter(|r| r.known > english + TRANSLIT_MARGIN)
+        .or(fewest.filter(own_words))
+        .cloned()
 }

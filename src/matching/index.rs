@@ -623,16 +623,11 @@ impl Index {
             if skip.contains(&self.terms[m.term as usize]) {
                 continue;
             }
+            // Postings are sorted by (intent, fact), as `fact_uses` looks them up.
             let pairs = &self.in_facts[m.term as usize];
-            let start = pairs.partition_point(|&(i, _)| i < intent);
-            let ours = &pairs[start..];
             let uses: Vec<bool> = facts
                 .iter()
-                .map(|&f| {
-                    ours.iter()
-                        .take_while(|&&(i, _)| i == intent)
-                        .any(|&(_, fact)| fact as usize == f)
-                })
+                .map(|&f| pairs.binary_search(&(intent, f as u32)).is_ok())
                 .collect();
             let users = uses.iter().filter(|&&u| u).count();
             let rarity = (facts.len() - users) as f32 / others;

@@ -76,6 +76,8 @@ pub struct Part {
     /// Points back at what came before it ("how many participants were there?", "а сколько
     /// их было?", "那是哪一年？").
     pub points_back: bool,
+    /// Names a month ("from November to March"): a stretch of time of its own.
+    pub names_month: bool,
     /// The language the part was read in.
     pub lang: Lang,
 }
@@ -937,13 +939,14 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     // without a visa?", "did Tokayev receive Ding on 27 November?"; one weighing two ("did
     // trade grow faster in 2022 or in 2023?") is a comparison.
     let stated = numbers(&normal, lang);
-    let states_values = || !stated.is_empty() || !months(&normal).is_empty();
+    let named_months = months(&normal);
+    let states_values = || !stated.is_empty() || !named_months.is_empty();
     let claimed = markers.claim.iter().any(|w| has(&words, w))
         || (asks == Asks::YesNo && !compares && states_values());
     let claim = claimed.then(|| Claim {
         numbers: claimed_numbers(&normal, &stated),
         sums: sums(&normal),
-        months: months(&normal),
+        months: named_months.clone(),
         names: names(text),
     });
     let growth = markers.growth.iter().any(|w| has(&words, w)) || text.contains('%');
@@ -980,6 +983,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         travel: way_in(&normal),
         counts_travellers: asks == Asks::HowMany && counts_travellers(&normal),
         points_back: markers.pointers.iter().any(|w| has(&words, w)),
+        names_month: !named_months.is_empty(),
         lang,
     }
 }
