@@ -625,6 +625,10 @@ fn outside_words_weigh_against_an_answer_but_never_veto_our_own_phrasings() {
             "есть ли безвиз между казахстаном и турцией и на сколько дней",
             Refused,
         ),
+        // Everyday matters of travel and history, where a place or "become" carried the score.
+        ("when did kazakhstan become independent", Refused),
+        ("阿斯塔纳冬天一般多冷啊", Refused),
+        ("阿拉木图有啥好吃的餐厅推荐", Refused),
     ]);
     // Every example phrasing that uses an outside word is still answered.
     let knowledge = engine().knowledge();
@@ -788,4 +792,85 @@ fn regression_latin_typed_russian_that_names_nothing_known_was_answered_in_engli
     }
     // English that names nothing known stays English.
     assert_eq!(engine().answer("asdf qwer zxcv", None).lang, Lang::En);
+}
+
+#[test]
+fn a_comparison_across_two_topics_looks_each_side_up_on_its_own_words() {
+    use Expect::*;
+    run(&[
+        // The record and the goal: each side's words find its own figure.
+        (
+            "how far is the record trade volume from the goal the presidents set? give me both numbers",
+            Says(&["24.2", "40"]),
+        ),
+        // 2023's trade in dollars against the goal in dollars, not its growth in percent.
+        (
+            "2023年中哈实际贸易额有没有超过两国元首定的那个目标？",
+            Says(&["410亿", "400亿"]),
+        ),
+        ("visa free: single stay limit vs total limit in 180 days", Says(&["30", "90"])),
+        // A question sentence naming only how it compares asks about the sentence before it.
+        (
+            "compare the trade figure smailov called a record with the one the chinese ambassador gave for last year. how much bigger is it",
+            Says(&["24.2", "41"]),
+        ),
+    ]);
+}
+
+#[test]
+fn a_comparison_of_when_two_things_happened_gives_both_dates() {
+    use Expect::*;
+    run(&[
+        (
+            "сколько лет прошло между первой парой побратимов и официальной дружбой пекина и астаны?",
+            Says(&["1993", "2006"]),
+        ),
+        (
+            "乌鲁木齐—阿拉木图和北京—阿斯塔纳 哪对友城结得早",
+            Says(&["1993", "2006"]),
+        ),
+        (
+            "алматы-үрімжі бауырластығы мен бейжің-астана достығының арасында неше жыл өтті",
+            Says(&["1993", "2006"]),
+        ),
+        // How many years ago one thing happened compares nothing.
+        (
+            "Нұрғалиева алғашқы қытай көлігін неше жыл бұрын алған?",
+            Says(&["10"]),
+        ),
+    ]);
+}
+
+#[test]
+fn regression_how_long_crossing_takes_was_answered_with_the_checkpoints_hours() {
+    use Expect::*;
+    run(&[
+        (
+            "how many hours does it take to cross the border at khorgos now?",
+            NotStated,
+        ),
+        (
+            "сколько теперь по времени занимает прохождение границы на Хоргосе?",
+            NotStated,
+        ),
+        (
+            "Қорғаста шекарадан өту қазір нақты неше сағат алады?",
+            NotStated,
+        ),
+        ("现在走霍尔果斯口岸通关一般要排多久？", NotStated),
+        // The hours a checkpoint works are still answered.
+        (
+            "what are the working hours of the border checkpoints?",
+            Says(&["12"]),
+        ),
+    ]);
+}
+
+#[test]
+fn regression_a_smiley_did_not_end_the_sentence_before_the_question() {
+    use Expect::*;
+    run(&[(
+        "мама спорит что это ерунда. мы поспорили на ужин в ресторане )) какая реально доля китайских авто на рынке казахстана?",
+        Says(&["23"]),
+    )]);
 }

@@ -9,7 +9,7 @@
 
 use crate::knowledge::{Intent, Knowledge, Lang, Period};
 use crate::matching::shape::{
-    compare_words, year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS,
+    compare_sides, compare_words, year_like, Asks, Claim, Part, DOLLAR_WORDS, PERCENT_WORDS,
 };
 use crate::matching::{is_han, Index, Scored};
 
@@ -246,7 +246,7 @@ pub(crate) fn compared_answers(
     // A comparison of figures asks how much or whether, or names a figure or a year: "which
     // cities do tourists visit more" compares nothing the facts count.
     let shape = &part.shape;
-    let of_figures = matches!(shape.asks, Asks::HowMany | Asks::YesNo)
+    let of_figures = matches!(shape.asks, Asks::HowMany | Asks::YesNo | Asks::When)
         || !shape.figures.is_empty()
         || !part.analysis.years.is_empty();
     if !shape.compares || !of_figures || part.resolved.known() < SOLE_MIN_TERMS {
@@ -282,8 +282,116 @@ pub(crate) fn compared_answers(
     if !by_period.is_empty() {
         return by_period;
     }
-    two_sides(base, part, &close, taken)
+    let sides = two_sides(base, part, &close, taken);
+    if !sides.is_empty() {
+        return sides;
+    }
+    parted_sides(base, part, scale)
 }
+
+/// A comparison parted where a word stands between its sides ("the record trade volume" |
+/// "the goal the presidents set"), each side looked up on its own words: the two figures of
+/// the first parting whose sides find different figures. A side's words are few, so each
+/// takes the best of its candidates that states a figure.
+fn parted_sides(base: Base, part: &PartReading, scale: Lang) -> Vec<Chosen> {
+    // Each parting costs two lookups: a long part is a story, not two sides.
+    if part.analysis.terms.len() > SIDE_MAX_TERMS {
+        return Vec::new();
+    }
+    let lang = part.analysis.lang;
+    let dates = part.shape.compares_dates;
+    let side = |text: &str| {
+        let mut reading = super::read::reading_of(base.index, text, lang);
+        reading.shape.compares = false;
+        reading.shape.claim = None;
+        reading.shape.asks = side_asks(&part.shape);
+        let scored = base
+            .index
+            .search_resolved(&reading.analysis, &reading.resolved);
+        let best = scored.first().map_or(0.0, |s| s.score);
+        let close: Vec<Scored> = scored
+            .iter()
+            .take(SIDE_CANDIDATES)
+            .take_while(|s| s.score >= suggest_threshold(scale))
+            .copied()
+            .collect();
+        // A side names one figure of a series more often than a person or a meeting that
+        // mentions it: a close series is taken first.
+        let series = close.iter().filter(|s| {
+            base.knowledge.intents[s.intent].series && best - s.score <= SIDE_SERIES_RUNNER_UP
+        });
+        series.chain(close.iter()).find_map(|&s| {
+            let chosen = answer_with(base, &reading, s).ok()?;
+            value_side(base, chosen.clone(), dates).map(|_| chosen)
+        })
+    };
+    for (left, right) in compare_sides(&part.shape.text, lang) {
+        let Some(first) = side(&left) else { continue };
+        let Some(second) = side(&right) else { continue };
+        let Some((first, second)) = alike(base, first, second, dates) else {
+            continue;
+        };
+        let same = first.scored.intent == second.scored.intent && first.facts == second.facts;
+        if !same {
+            return vec![first, second];
+        }
+    }
+    Vec::new()
+}
+
+/// Two sides cut to one fact each: the first two figures in the same unit where there are
+/// such (2023's trade in dollars against the goal in dollars, not its growth in percent),
+/// else each side's first figure or date.
+fn alike(base: Base, first: Chosen, second: Chosen, dates: bool) -> Option<(Chosen, Chosen)> {
+    let unit = |side: &Chosen, fact: usize| {
+        let values = base.values.of(side.scored.intent, fact);
+        match (values.figure, values.dollars, values.percent) {
+            (false, _, _) => None,
+            (true, Some(_), _) => Some(Unit::Dollars),
+            (true, None, Some(_)) => Some(Unit::Percent),
+            (true, None, None) => Some(Unit::Other),
+        }
+    };
+    let pair = (!dates).then(|| {
+        first.facts.iter().find_map(|&a| {
+            let wanted = unit(&first, a)?;
+            let b = second
+                .facts
+                .iter()
+                .find(|&&b| unit(&second, b) == Some(wanted))?;
+            Some((a, *b))
+        })
+    });
+    let cut = |side: &Chosen, fact: usize| Chosen {
+        facts: vec![fact],
+        verdict: None,
+        ..side.clone()
+    };
+    match pair.flatten() {
+        Some((a, b)) => Some((cut(&first, a), cut(&second, b))),
+        None => Some((
+            value_side(base, first, dates)?,
+            value_side(base, second, dates)?,
+        )),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Unit {
+    Dollars,
+    Percent,
+    Other,
+}
+
+/// The most terms a part parted into sides may have. The longest comparison in the written
+/// development sets has 30.
+const SIDE_MAX_TERMS: usize = 32;
+
+/// How many of a side's candidates are tried for a figure.
+const SIDE_CANDIDATES: usize = 3;
+
+/// How far under a side's best candidate a series may score and still be taken first.
+const SIDE_SERIES_RUNNER_UP: f32 = 0.12;
 
 /// A comparison whose best topic has no figure for the year named ("2022's trade against the
 /// target") compares that topic's figure with the best topic that has one for the year, however
@@ -322,6 +430,7 @@ fn one_side_each(part: &PartReading) -> OneSide {
     let dated = PartReading {
         shape: Part {
             compares: false,
+            asks: side_asks(&part.shape),
             ..part.shape.clone()
         },
         ..part.clone()
@@ -369,7 +478,11 @@ fn two_sides(
         }
         let side = answer_with(base, &one_side.dated, candidate)
             .or_else(|_| answer_with(base, &one_side.yearless, candidate));
-        if let Some(side) = side.ok().and_then(|side| figure_side(base, side)) {
+        let value = |side| match part.shape.compares_dates {
+            true => value_side(base, side, true),
+            false => figure_side(base, side),
+        };
+        if let Some(side) = side.ok().and_then(value) {
             sides.push(side);
         }
     }
@@ -377,6 +490,37 @@ fn two_sides(
         sides.clear();
     }
     sides
+}
+
+/// What one side of a comparison asks: when it happened, where the comparison is of dates
+/// ("how many years between the first pair and the capitals' friendship?").
+fn side_asks(shape: &Part) -> Asks {
+    match shape.compares_dates {
+        true => Asks::When,
+        false => shape.asks,
+    }
+}
+
+/// A side's answer cut to its first fact that states a figure, or failing that a date; to
+/// its first that states a date when `dates` are compared ("which pair came first?").
+fn value_side(base: Base, side: Chosen, dates: bool) -> Option<Chosen> {
+    let intent = side.scored.intent;
+    let dated = side
+        .facts
+        .iter()
+        .copied()
+        .find(|&f| base.values.of(intent, f).date);
+    let date_side = |side: Chosen| {
+        Some(Chosen {
+            facts: vec![dated?],
+            verdict: None,
+            ..side
+        })
+    };
+    match dates {
+        true => date_side(side),
+        false => figure_side(base, side.clone()).or_else(|| date_side(side)),
+    }
 }
 
 /// How many of the chosen facts state a figure.
@@ -867,6 +1011,10 @@ fn holds(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
         (None, _) => false,
     };
     if other_way {
+        return false;
+    }
+    // How long crossing takes is not answered by the hours a checkpoint works.
+    if shape.takes_time && !values.takes_time {
         return false;
     }
     match shape.asks {

@@ -9,7 +9,7 @@ use super::values::slot;
 use crate::knowledge::Lang;
 use crate::matching::script::to_simplified;
 use crate::matching::shape::{
-    ask_words, ask_words_of, compare_words, read_part, split_parts, Part,
+    ask_words, ask_words_of, compare_words, compare_words_in, read_part, split_parts, Part,
 };
 use crate::matching::translit::to_cyrillic_keeping;
 use crate::matching::{detect_lang, is_han, Analysis, Index, Resolved};
@@ -125,15 +125,19 @@ pub(crate) fn read(index: &Index, asking: &Asking, question: &str, hint: Option<
 fn asks_only(index: &Index, asking: &Asking, part: &PartReading) -> bool {
     let terms = &part.analysis.terms;
     let lang = part.shape.lang;
-    let figure_words = &asking.0[slot(lang)];
+    let figure_words = &asking.figures[slot(lang)];
     if terms.iter().all(|t| figure_words.contains(t)) {
         return true;
     }
     if terms.len() > ASKS_ONLY_TERMS {
         return false;
     }
-    let words = ask_words(&part.shape.text, lang).join(" ");
-    let asked = index.analyze_as(&words, lang).terms;
+    let mut words = ask_words(&part.shape.text, lang);
+    // "How much bigger is it?" names nothing either: comparing words say how, not what.
+    if part.shape.compares {
+        words.extend(compare_words_in(&part.shape.text, lang));
+    }
+    let asked = index.analyze_as(&words.join(" "), lang).terms;
     terms
         .iter()
         .all(|t| figure_words.contains(t) || asked.contains(t))
@@ -146,15 +150,19 @@ const ASKS_ONLY_TERMS: usize = 2;
 /// The terms that every word asking for a figure reads as ("how much" and "figure" both read as
 /// the term for a number), per language, found once when the engine is built.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Asking([HashSet<String>; 4]);
+pub(crate) struct Asking {
+    figures: [HashSet<String>; 4],
+}
 
 impl Asking {
     pub fn new(index: &Index) -> Asking {
-        Asking(Lang::ALL.map(|lang| {
-            ask_words_of(lang)
-                .flat_map(|words| index.analyze_as(words, lang).terms)
-                .collect()
-        }))
+        Asking {
+            figures: Lang::ALL.map(|lang| {
+                ask_words_of(lang)
+                    .flat_map(|words| index.analyze_as(words, lang).terms)
+                    .collect()
+            }),
+        }
     }
 }
 
@@ -205,7 +213,7 @@ fn is_name(index: &Index, word: &str) -> bool {
 }
 
 /// One part's shape and terms, resolved.
-fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
+pub(crate) fn reading_of(index: &Index, text: &str, lang: Lang) -> PartReading {
     let (shape, analysis) = shape_and_terms(index, text, lang);
     PartReading::new(index, shape, analysis)
 }

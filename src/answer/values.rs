@@ -17,6 +17,8 @@ pub(crate) struct FactValues {
     pub date: bool,
     /// A day of a month ("10 November").
     pub day: bool,
+    /// Says how long doing something takes or lasts.
+    pub takes_time: bool,
     /// A place the lexicon lists ("Almaty", "Nur Zholy–Khorgos"): an answer to "where".
     pub place: bool,
     /// The places (indices into the lexicon's list) its text names, in any language.
@@ -219,6 +221,9 @@ fn read_fact(fact: &Fact, knowledge: &Knowledge, places: &Places) -> FactValues 
         .is_some_and(|p| !(p.start.year == p.end.year && reported(p.start.year)));
     values.date = period_dated || !months(&english).is_empty() || dated_year;
     values.day = has_day(&english);
+    values.takes_time = english
+        .split(' ')
+        .any(|w| matches!(w, "takes" | "lasts" | "lasted"));
     let raw = fact.text.text(Lang::En);
     values.percent = percent(raw);
     values.dollars = dollars(raw);

@@ -61,11 +61,15 @@ pub struct Part {
     pub compares: bool,
     /// A comparison of how fast something grew ("did trade grow faster in 2022 or 2023?").
     pub growth: bool,
+    /// A comparison of when two things happened ("which pair came first?").
+    pub compares_dates: bool,
     /// The figures the part states, years aside ("the record $24.2 billion"): in a comparison,
     /// the values it compares.
     pub figures: Vec<f64>,
     /// Asks for the exact day ("what date exactly", "какого числа"), not a month or a year.
     pub exact_day: bool,
+    /// Asks how long doing something takes ("how long does it take to cross the border").
+    pub takes_time: bool,
     /// For "how many": the word counted ("minutes" in "how many minutes").
     pub counted: Option<String>,
     /// Which way the travellers it asks about go ("Kazakhs visiting China").
@@ -96,8 +100,17 @@ struct Markers {
     openers: &'static [&'static str],
     /// Words that join two questions ("and", "also").
     joiners: &'static [&'static str],
+    /// Words that stand between the two things a comparison compares ("the record vs the
+    /// goal", "рекорд и цель", "记录跟目标").
+    sides: &'static [&'static str],
+    /// Words that ask which of two things came first, or how long apart they were: a
+    /// comparison of dates.
+    earlier: &'static [&'static str],
     /// Words asking for an exact day.
     exact_day: &'static [&'static str],
+    /// Words asking how long doing something takes ("how long does it take to cross"): a
+    /// duration no working hours or length of stay answers.
+    takes: &'static [&'static str],
     /// Words asking how fast something grew (a rate, not whether it grew): a comparison of
     /// them compares growth rates.
     growth: &'static [&'static str],
@@ -232,6 +245,13 @@ const EN: Markers = Markers {
         "up or down",
         "compared",
         "compare",
+        "beat",
+        "exceed",
+        "exceeded",
+        "surpass",
+        "surpassed",
+        "vs",
+        "versus",
         "comparison",
         "than",
         "difference between",
@@ -263,6 +283,34 @@ const EN: Markers = Markers {
         "can", "will", "was", "were",
     ],
     joiners: &["and", "also", "plus", "and also"],
+    sides: &[
+        "vs",
+        "versus",
+        "compared with",
+        "compared to",
+        "than",
+        "or",
+        "and",
+        "with",
+        "from",
+        "against",
+        "beat",
+        "exceed",
+        "exceeded",
+        "surpass",
+        "surpassed",
+        "reach",
+        "reached",
+    ],
+    earlier: &[
+        "earlier",
+        "came first",
+        "first or",
+        "years apart",
+        "years between",
+        "years earlier",
+        "years later",
+    ],
     growth: &[
         "faster",
         "slower",
@@ -272,6 +320,13 @@ const EN: Markers = Markers {
         "percent",
         "percentage",
         "pace",
+    ],
+    takes: &[
+        "does it take",
+        "will it take",
+        "it takes",
+        "did it take",
+        "how long to",
     ],
     exact_day: &[
         "what day",
@@ -412,6 +467,11 @@ const RU: Markers = Markers {
         "не путаю",
     ],
     compare: &[
+        "достигли ли",
+        "достигнута ли",
+        "достигли",
+        "превысили",
+        "превысил",
         "больше или меньше",
         "выше или ниже",
         "вырос или упал",
@@ -453,6 +513,30 @@ const RU: Markers = Markers {
         "нужна",
     ],
     joiners: &["и", "а", "также", "а также", "еще", "ещё", "и еще"],
+    sides: &[
+        "vs",
+        "и",
+        "или",
+        "с",
+        "со",
+        "чем",
+        "против",
+        "а",
+        "по сравнению с",
+        "от",
+        "до",
+        "достигли",
+        "превысили",
+        "превысил",
+    ],
+    earlier: &[
+        "раньше",
+        "позже",
+        "лет прошло",
+        "лет между",
+        "лет разницы",
+        "появилось первым",
+    ],
     growth: &[
         "рост",
         "роста",
@@ -465,6 +549,12 @@ const RU: Markers = Markers {
         "темп",
         "темпы",
         "прирост",
+    ],
+    takes: &[
+        "времени занимает",
+        "сколько ждать",
+        "долго ждать",
+        "по времени занимает",
     ],
     exact_day: &[
         "какого числа",
@@ -588,6 +678,9 @@ const KK: Markers = Markers {
         "гой",
     ],
     compare: &[
+        "жеттик пе",
+        "жетти ме",
+        "асты ма",
         "коп пе аз ба",
         "салыстырганда",
         "салыстыру",
@@ -625,6 +718,15 @@ const KK: Markers = Markers {
         "кай",
     ],
     joiners: &["жане", "сондай-ак", "тагы", "ал"],
+    sides: &["vs", "мен", "бен", "пен", "алде", "жане", "ал"],
+    earlier: &[
+        "ертерек",
+        "кейинирек",
+        "бурын ба",
+        "арасында неше жыл",
+        "арасында канша жыл",
+        "арасы неше жыл",
+    ],
     growth: &[
         "осим",
         "осими",
@@ -636,6 +738,7 @@ const KK: Markers = Markers {
         "пайызга",
         "каркыны",
     ],
+    takes: &["уакыт кетеди", "уакыт алады", "сагат алады", "кутуге тура"],
     exact_day: &[
         "кай кунни",
         "кай куни",
@@ -751,6 +854,11 @@ const ZH: Markers = Markers {
         "我记得",
     ],
     compare: &[
+        "有没有超过",
+        "有没有达到",
+        "达到了没",
+        "做到了没",
+        "超过了没",
         "还是",
         "相比",
         "比较",
@@ -774,6 +882,21 @@ const ZH: Markers = Markers {
     ],
     openers: &["什么", "多少", "哪", "谁", "几", "为什么", "是否"],
     joiners: &["还有", "另外", "以及", "和", "并且"],
+    sides: &[
+        "vs", "跟", "和", "与", "同", "比", "还是", "相比", "对比", "离", "超过", "达到",
+    ],
+    earlier: &[
+        "哪对先",
+        "哪个先",
+        "谁先",
+        "更早",
+        "早了",
+        "晚了",
+        "隔了",
+        "相隔",
+        "先结",
+        "得早",
+    ],
     growth: &[
         "增速",
         "增幅",
@@ -784,6 +907,14 @@ const ZH: Markers = Markers {
         "更快",
         "快",
         "百分之",
+    ],
+    takes: &[
+        "要多久",
+        "需要多长时间",
+        "要多长时间",
+        "排多久",
+        "等多久",
+        "花多长时间",
     ],
     exact_day: &[
         "哪天",
@@ -867,6 +998,50 @@ pub(crate) fn ask_words_of(lang: Lang) -> impl Iterator<Item = &'static str> {
         .flat_map(|(_, markers)| markers.iter().copied())
 }
 
+/// The ways a comparison's text parts into its two sides, one for each place a word of
+/// `sides` stands: the text before it and the text after it, normalised.
+pub(crate) fn compare_sides(text: &str, lang: Lang) -> Vec<(String, String)> {
+    let normal = normalize(text);
+    let words = Text::new(&normal);
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for marker in markers(lang).sides {
+        if marker.chars().any(super::normalize::is_han) {
+            cuts.extend(
+                normal
+                    .match_indices(marker)
+                    .map(|(at, m)| (at, at + m.len())),
+            );
+            continue;
+        }
+        let length = marker.split(' ').count();
+        for i in 0..words.words.len().saturating_sub(length - 1) {
+            let here = marker
+                .split(' ')
+                .zip(&words.words[i..])
+                .all(|(m, w)| m == *w);
+            if here {
+                let end = words.starts[i + length - 1] + words.words[i + length - 1].len();
+                cuts.push((words.starts[i], end));
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.into_iter()
+        .take(MAX_SIDE_CUTS)
+        .map(|(start, end)| {
+            (
+                normal[..start].trim().to_owned(),
+                normal[end..].trim().to_owned(),
+            )
+        })
+        .filter(|(left, right)| !left.is_empty() && !right.is_empty())
+        .collect()
+}
+
+/// At most this many ways to part a comparison are tried: each costs two lookups.
+const MAX_SIDE_CUTS: usize = 6;
+
 /// The words that make a part a comparison ("how far", "up or down").
 pub(crate) fn compare_words(lang: Lang) -> &'static [&'static str] {
     markers(lang).compare
@@ -880,6 +1055,20 @@ pub(crate) fn ask_words(text: &str, lang: Lang) -> Vec<&'static str> {
         .asks
         .iter()
         .flat_map(|(_, markers)| markers.iter())
+        .filter(|m| has(&words, m))
+        .copied()
+        .collect()
+}
+
+/// The words of `text` that make it a comparison ("bigger", "compared").
+pub(crate) fn compare_words_in(text: &str, lang: Lang) -> Vec<&'static str> {
+    let normal = normalize(text);
+    let words = Text::new(&normal);
+    let markers = markers(lang);
+    markers
+        .compare
+        .iter()
+        .chain(markers.earlier)
         .filter(|m| has(&words, m))
         .copied()
         .collect()
@@ -934,7 +1123,13 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         Asks::When => main_clause(text, markers).unwrap_or(Asks::When),
         asks => asks,
     };
-    let compares = markers.compare.iter().any(|w| has(&words, w));
+    let dates_compared = markers.earlier.iter().any(|w| has(&words, w));
+    let compares = dates_compared || markers.compare.iter().any(|w| has(&words, w));
+    // "Which pair came first?" asks when each began.
+    let asks = match asks {
+        Asks::What | Asks::YesNo if dates_compared => Asks::When,
+        asks => asks,
+    };
     // A yes/no question stating a figure or a date is a claim to check: "can I stay 60 days
     // without a visa?", "did Tokayev receive Ding on 27 November?"; one weighing two ("did
     // trade grow faster in 2022 or in 2023?") is a comparison.
@@ -977,6 +1172,8 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         claim,
         compares,
         growth,
+        compares_dates: dates_compared,
+        takes_time: markers.takes.iter().any(|w| has(&words, w)),
         figures,
         exact_day,
         counted,
@@ -1233,17 +1430,22 @@ const RU_ANYWHERE: &[&str] = &["сколько", "какой", "какая", "к
 /// English question words that make a clause a question wherever they stand.
 const WH_WORDS: &[&str] = &["what", "when", "how", "who", "where", "which", "why"];
 
-/// Sentences and list items: split at sentence ends, line breaks, semicolons and numbering
-/// ("1)", "2."), never inside a number ("24.2"). Each comes with whether it was numbered.
+/// Sentences and list items: split at sentence ends, line breaks, semicolons, smileys ("))",
+/// ":)") and numbering ("1)", "2."), never inside a number ("24.2"). Each comes with whether
+/// it was numbered.
 fn sentences(text: &str) -> Vec<(String, bool)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut current = String::new();
+    // A bracket opened in the current sentence: its ")" closes it, not a smiley.
+    let mut open = false;
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
+        open |= matches!(c, '(' | '（');
         let ends = match c {
             '?' | '!' | '？' | '！' | '。' | '；' | ';' | '\n' => true,
             '.' => !next.is_some_and(|n| n.is_ascii_digit()),
+            ')' => !open && smiley(current.chars().last(), next),
             _ => false,
         };
         // A list item inside a line: "quick ones: 1) … 2) …".
@@ -1254,10 +1456,12 @@ fn sentences(text: &str) -> Vec<(String, bool)> {
             && !current.trim().is_empty();
         if item {
             out.push(std::mem::take(&mut current));
+            open = false;
         }
         current.push(c);
         if ends {
             out.push(std::mem::take(&mut current));
+            open = false;
         }
     }
     out.push(current);
@@ -1268,6 +1472,13 @@ fn sentences(text: &str) -> Vec<(String, bool)> {
         })
         .filter(|(s, _)| !s.trim().is_empty())
         .collect()
+}
+
+/// Whether a ")" that closes no bracket ends a smiley ("))", ":)", "text )") rather than a
+/// list number: a smiley's mark just before it, and a space or the end after it.
+fn smiley(before: Option<char>, next: Option<char>) -> bool {
+    let mark = before.is_some_and(|p| matches!(p, ')' | ':' | ';' | ' '));
+    mark && next.is_none_or(char::is_whitespace)
 }
 
 /// "1) text", "2. text", "- text" → "text", and whether it was numbered or bulleted.
