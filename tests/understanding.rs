@@ -874,3 +874,37 @@ fn regression_a_smiley_did_not_end_the_sentence_before_the_question() {
         Says(&["23"]),
     )]);
 }
+
+#[test]
+fn regression_a_later_part_answered_again_what_the_first_part_asked() {
+    use Expect::*;
+    // Read with the part before it, the second question found the first one's answer again,
+    // and was dropped; it asks something else of that topic's neighbour.
+    run(&[
+        (
+            "Кто из китайского руководства приезжал в Астану 27 ноября? И с кем из наших он встречался?",
+            Says(&["Дин Сюэсян", "Смаилов"]),
+        ),
+        (
+            "who did smailov meet in shanghai and was it an official or a working visit?",
+            Says(&["Li Qiang", "working"]),
+        ),
+    ]);
+}
+
+#[test]
+fn regression_a_question_that_names_nothing_was_read_with_the_whole_story() {
+    use Expect::*;
+    // The sentence just before the question says what it asks about; the story around it
+    // outweighed that sentence.
+    run(&[
+        (
+            "I run a small firm importing car parts from Urumqi, our trucks cross the border every week. Waiting at the checkpoint used to take forever, sometimes we slept in the cab. My partner says one crossing now works round the clock. Which one is it?",
+            Says(&["Nur Zholy"]),
+        ),
+        (
+            "我女儿在哈萨克斯坦西部读大学，每次办证件的事都得跑老远，特别折腾。她同学说中国要在哈萨克斯坦再开一个总领事馆。是开在哪个城市啊？",
+            Says(&["阿克托别"]),
+        ),
+    ]);
+}

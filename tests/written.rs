@@ -7,7 +7,7 @@
 //! and kept apart until the matcher was done; its figure was reported as held out. After a few
 //! more fixes, `tests/eval/written-c/`, written then by the same kind of writer, was measured
 //! once as the final figure. `tests/eval/written-d/` was written before the next round of
-//! changes and measured once before and once after it, and `written-e/` to `written-q/`
+//! changes and measured once before and once after it, and `written-e/` to `written-r/`
 //! likewise for each round after. All are regression sets from then on: the next
 //! measurement needs a new held-out set.
 
@@ -300,6 +300,14 @@ const FLOORS: &[(&str, Lang, f64, f64)] = &[
     ("written-q", Lang::Ru, 0.92, 0.84),
     ("written-q", Lang::Kk, 0.86, 0.84),
     ("written-q", Lang::Zh, 0.77, 0.80),
+    // Written midway through the ninth round, after the comparisons and before its last
+    // changes (a later part asking something else of the part before it, a question naming
+    // nothing read with the sentence before it), and measured on the engine before the round,
+    // midway and after it.
+    ("written-r", Lang::En, 0.92, 0.85),
+    ("written-r", Lang::Ru, 0.86, 0.89),
+    ("written-r", Lang::Kk, 0.88, 0.84),
+    ("written-r", Lang::Zh, 0.85, 0.80),
 ];
 
 /// Answers in the question's language and script (Cyrillic for Latin-typed Russian and

@@ -301,9 +301,21 @@ impl Engine {
                         }
                         _ => true,
                     };
-                    match retried.is_answer() && new(&retried) {
-                        true => decided.push((Cow::Owned(joined), retried)),
-                        false => decided.push((Cow::Borrowed(part), decision)),
+                    let another = match (&retried, previous_decision) {
+                        (Decision::Answer(_), Some(Decision::Answer(earlier)))
+                            if !new(&retried) =>
+                        {
+                            decide::another_answer(self.base(), &joined, scale, earlier)
+                                .map(Decision::Answer)
+                        }
+                        _ => None,
+                    };
+                    match another {
+                        Some(another) => decided.push((Cow::Owned(joined), another)),
+                        None if retried.is_answer() && new(&retried) => {
+                            decided.push((Cow::Owned(joined), retried))
+                        }
+                        None => decided.push((Cow::Borrowed(part), decision)),
                     }
                 }
                 None => decided.push((Cow::Borrowed(part), decision)),

@@ -9,7 +9,8 @@ use super::values::slot;
 use crate::knowledge::Lang;
 use crate::matching::script::to_simplified;
 use crate::matching::shape::{
-    ask_words, ask_words_of, compare_words, compare_words_in, read_part, split_parts, Part,
+    ask_words, ask_words_of, clause_before, compare_words, compare_words_in, read_part,
+    split_parts, Part,
 };
 use crate::matching::translit::to_cyrillic_keeping;
 use crate::matching::{detect_lang, is_han, Analysis, Index, Resolved};
@@ -81,7 +82,7 @@ pub(crate) fn read(index: &Index, asking: &Asking, question: &str, hint: Option<
         // A part with no terms of its own ("… and where is it?", "and how much was it?")
         // belongs to the one before.
         match parts.last_mut() {
-            Some(last) if asks_only(index, asking, &reading) => {
+            Some(last) if asks_only(index, asking, &reading, Unread::Count) => {
                 let joined = format!("{} {}", last.shape.text, reading.shape.text);
                 let asks = last.shape.asks;
                 *last = reading_of(index, &joined, lang);
@@ -98,9 +99,17 @@ pub(crate) fn read(index: &Index, asking: &Asking, question: &str, hint: Option<
     // A lone question that names nothing ("what were the two numbers?") asks about what the
     // sentences before it tell.
     if let [only] = parts.as_mut_slice() {
-        if !whole.analysis.terms.is_empty() && asks_only(index, asking, only) {
+        if !whole.analysis.terms.is_empty() && asks_only(index, asking, only, Unread::Skip) {
             let asks = only.shape.asks;
-            *only = whole.clone();
+            // The sentence just before says what it asks about more surely than the whole
+            // story, which stays the fall-back.
+            let joined = clause_before(&text, lang, &only.shape.text)
+                .map(|before| format!("{} {}", before.trim(), only.shape.text.trim()))
+                .filter(|joined| joined.len() < text.trim().len());
+            *only = match joined {
+                Some(joined) => part(&joined),
+                None => whole.clone(),
+            };
             only.shape.asks = asks;
         }
     }
@@ -122,11 +131,17 @@ pub(crate) fn read(index: &Index, asking: &Asking, question: &str, hint: Option<
 
 /// Whether a part's terms all come from question words: "how much" reads as the term for a
 /// number and "in which city" as the term for a city, which say nothing of what is asked about.
-fn asks_only(index: &Index, asking: &Asking, part: &PartReading) -> bool {
-    let terms = &part.analysis.terms;
+fn asks_only(index: &Index, asking: &Asking, part: &PartReading, unread: Unread) -> bool {
+    let unknown_han = |t: &String| t.chars().next().is_some_and(is_han) && !index.knows(t);
+    let terms: Vec<&String> = part
+        .analysis
+        .terms
+        .iter()
+        .filter(|t| unread == Unread::Count || !unknown_han(t))
+        .collect();
     let lang = part.shape.lang;
     let figure_words = &asking.figures[slot(lang)];
-    if terms.iter().all(|t| figure_words.contains(t)) {
+    if terms.iter().all(|t| figure_words.contains(*t)) {
         return true;
     }
     if terms.len() > ASKS_ONLY_TERMS {
@@ -140,7 +155,19 @@ fn asks_only(index: &Index, asking: &Asking, part: &PartReading) -> bool {
     let asked = index.analyze_as(&words.join(" "), lang).terms;
     terms
         .iter()
-        .all(|t| figure_words.contains(t) || asked.contains(t))
+        .all(|t| figure_words.contains(*t) || asked.contains(*t))
+}
+
+/// Whether `asks_only` counts Chinese character pairs the fact base never uses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unread {
+    /// A later part keeps its own question unless it names nothing at all: "青岛那个对话会是几号
+    /// 开的？大概来了多少人？" asks how many came, not the date again.
+    Count,
+    /// A lone question sentence of only such pairs and question words names nothing the base
+    /// could answer: "…都要走哈萨克斯坦。具体占比大概多少啊？" asks the share of what the
+    /// sentences before it tell.
+    Skip,
 }
 
 /// A part with more terms than this names something of its own: the question words of one

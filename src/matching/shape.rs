@@ -1390,6 +1390,17 @@ pub fn split_parts(text: &str, lang: Lang) -> Vec<String> {
     parts
 }
 
+/// The clause of `text` just before the one that reads `part`, if there is one: what a
+/// question that names nothing ("具体占比大概多少？") asks about.
+pub(crate) fn clause_before(text: &str, lang: Lang, part: &str) -> Option<String> {
+    let clauses: Vec<String> = sentences(text)
+        .iter()
+        .flat_map(|(sentence, _)| clauses_of(sentence, lang))
+        .collect();
+    let at = clauses.iter().position(|c| c.trim() == part.trim())?;
+    clauses.get(at.checked_sub(1)?).cloned()
+}
+
 /// Whether a clause is a question or a claim to check, rather than a story.
 fn asks_something(clause: &str, lang: Lang) -> bool {
     let trimmed = clause.trim_end();
