@@ -231,21 +231,6 @@ pub(crate) fn claim_elsewhere(
     .filter(|other| other.verdict == Some(false))
 }
 
-/// A later part that, read with the part before it, answers that part's question again asks
-/// something else of it: the close candidate of another topic that can answer ("what was
-/// trade in 2022? and what sum do they want to reach?" asks the goal, not 2022 again).
-pub(crate) fn another_answer(
-    base: Base,
-    part: &PartReading,
-    scale: Lang,
-    earlier: &Chosen,
-) -> Option<Chosen> {
-    let scored = base.index.search_resolved(&part.analysis, &part.resolved);
-    close_answer(base, part, &scored, answer_threshold(scale), |s| {
-        s.intent != earlier.scored.intent
-    })
-}
-
 /// The answers to a comparison the decision for its part leaves with fewer than two figures.
 /// Where the question names two periods, two figures or a growth rate, a close series that
 /// compares two figures of its own answers alone ("did trade grow faster in 2022 or 2023?"

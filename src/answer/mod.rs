@@ -301,11 +301,14 @@ impl Engine {
                         }
                         _ => true,
                     };
+                    // One that finds that part's answer again asks something else of it:
+                    // a close topic of another ("who came on 27 November? and whom of ours
+                    // did he meet?").
                     let another = match (&retried, previous_decision) {
                         (Decision::Answer(_), Some(Decision::Answer(earlier)))
                             if !new(&retried) =>
                         {
-                            decide::another_answer(self.base(), &joined, scale, earlier)
+                            decide::decide_other(self.base(), &joined, scale, earlier)
                                 .map(Decision::Answer)
                         }
                         _ => None,
