@@ -908,3 +908,16 @@ fn regression_a_question_that_names_nothing_was_read_with_the_whole_story() {
         ),
     ]);
 }
+
+#[test]
+fn regression_a_chinese_share_was_read_as_a_comparison() {
+    use Expect::*;
+    // "比例" and "占比" hold the comparing "比"; the share was compared, not given.
+    run(&[
+        (
+            "我在义乌做小商品 最近想往欧洲走货。朋友说中国去欧洲的货大部分都要过哈萨克斯坦 我有点不信。到底有多大比例是走哈萨克的？我得跟老板汇报一下",
+            Says(&["85%"]),
+        ),
+        ("中国车在哈萨克斯坦汽车市场的占比是多少？", Says(&["23%"])),
+    ]);
+}

@@ -1114,6 +1114,9 @@ fn main_clause(text: &str, markers: &Markers) -> Option<Asks> {
     (!matches!(asks, Asks::What | Asks::YesNo | Asks::When)).then_some(asks)
 }
 
+/// Chinese words with "比" in them that compare nothing.
+const NOT_COMPARING_HAN: &[&str] = &["占比", "比例", "比重", "比亚迪", "比如", "无比", "比赛"];
+
 /// Reads one part of a question for its shape.
 pub fn read_part(text: &str, lang: Lang) -> Part {
     let normal = normalize(text);
@@ -1124,7 +1127,18 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         asks => asks,
     };
     let dates_compared = markers.earlier.iter().any(|w| has(&words, w));
-    let compares = dates_compared || markers.compare.iter().any(|w| has(&words, w));
+    // "比" compares, but not inside a word of its own ("占比" is a share, "比亚迪" a car).
+    let unlike: String = match lang {
+        Lang::Zh => NOT_COMPARING_HAN
+            .iter()
+            .fold(normal.clone(), |text, word| text.replace(word, " ")),
+        _ => String::new(),
+    };
+    let compare_text = match lang {
+        Lang::Zh => Text::new(&unlike),
+        _ => Text::new(&normal),
+    };
+    let compares = dates_compared || markers.compare.iter().any(|w| has(&compare_text, w));
     // "Which pair came first?" asks when each began.
     let asks = match asks {
         Asks::What | Asks::YesNo if dates_compared => Asks::When,
