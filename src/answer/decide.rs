@@ -14,7 +14,7 @@ use crate::matching::shape::{
 use crate::matching::{is_han, Index, Scored};
 
 use super::read::PartReading;
-use super::values::{slot, Values};
+use super::values::{slot, FactValues, Values};
 
 /// At or above this confidence the bot answers; between `suggest_threshold` and this it offers
 /// "did you mean"; below, it says it does not know.
@@ -322,7 +322,8 @@ fn parted_sides(base: Base, part: &PartReading, scale: Lang) -> Vec<Chosen> {
         });
         series.chain(close.iter()).find_map(|&s| {
             let chosen = answer_with(base, &reading, s).ok()?;
-            value_side(base, chosen.clone(), dates).map(|_| chosen)
+            value_fact(base, &chosen, dates)?;
+            Some(chosen)
         })
     };
     for (left, right) in compare_sides(&part.shape.text, lang) {
@@ -362,13 +363,8 @@ fn alike(base: Base, first: Chosen, second: Chosen, dates: bool) -> Option<(Chos
             Some((a, *b))
         })
     });
-    let cut = |side: &Chosen, fact: usize| Chosen {
-        facts: vec![fact],
-        verdict: None,
-        ..side.clone()
-    };
     match pair.flatten() {
-        Some((a, b)) => Some((cut(&first, a), cut(&second, b))),
+        Some((a, b)) => Some((one_fact(first, a), one_fact(second, b))),
         None => Some((
             value_side(base, first, dates)?,
             value_side(base, second, dates)?,
@@ -446,16 +442,27 @@ fn one_side_each(part: &PartReading) -> OneSide {
 }
 
 /// A side's answer cut to its first fact that states a figure, if it has one.
-fn figure_side(base: Base, mut side: Chosen) -> Option<Chosen> {
+fn figure_side(base: Base, side: Chosen) -> Option<Chosen> {
+    let figure = first_fact(base, &side, |values| values.figure)?;
+    Some(one_fact(side, figure))
+}
+
+/// A side cut to one of its facts, with no verdict: what a comparison gives of it.
+fn one_fact(side: Chosen, fact: usize) -> Chosen {
+    Chosen {
+        facts: vec![fact],
+        verdict: None,
+        ..side
+    }
+}
+
+/// The first of a side's facts whose values `holds` accepts.
+fn first_fact(base: Base, side: &Chosen, holds: impl Fn(&FactValues) -> bool) -> Option<usize> {
     let intent = side.scored.intent;
-    let figure = side
-        .facts
+    side.facts
         .iter()
         .copied()
-        .find(|&f| base.values.of(intent, f).figure)?;
-    side.facts = vec![figure];
-    side.verdict = None;
-    Some(side)
+        .find(|&f| holds(base.values.of(intent, f)))
 }
 
 /// One figure from each of the first two close candidates of different intents, for the
@@ -501,25 +508,19 @@ fn side_asks(shape: &Part) -> Asks {
     }
 }
 
-/// A side's answer cut to its first fact that states a figure, or failing that a date; to
-/// its first that states a date when `dates` are compared ("which pair came first?").
+/// A side's answer cut to its value fact (`value_fact`).
 fn value_side(base: Base, side: Chosen, dates: bool) -> Option<Chosen> {
-    let intent = side.scored.intent;
-    let dated = side
-        .facts
-        .iter()
-        .copied()
-        .find(|&f| base.values.of(intent, f).date);
-    let date_side = |side: Chosen| {
-        Some(Chosen {
-            facts: vec![dated?],
-            verdict: None,
-            ..side
-        })
-    };
+    let fact = value_fact(base, &side, dates)?;
+    Some(one_fact(side, fact))
+}
+
+/// A side's first fact that states a figure, or failing that a date; its first that states a
+/// date when `dates` are compared ("which pair came first?").
+fn value_fact(base: Base, side: &Chosen, dates: bool) -> Option<usize> {
+    let dated = || first_fact(base, side, |values| values.date);
     match dates {
-        true => date_side(side),
-        false => figure_side(base, side.clone()).or_else(|| date_side(side)),
+        true => dated(),
+        false => first_fact(base, side, |values| values.figure).or_else(dated),
     }
 }
 

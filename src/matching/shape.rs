@@ -3,6 +3,8 @@
 //! carries a claim to check, and whether it compares periods. The markers are words of each
 //! language, not of the fact base, so this module knows nothing of what the bot knows.
 
+use std::borrow::Cow;
+
 use super::normalize::{is_han, normalize};
 use super::travel::{counts_travellers, way_in, Way};
 use crate::knowledge::Lang;
@@ -975,16 +977,21 @@ fn position(text: &Text, marker: &str) -> Option<usize> {
         return text.whole.find(marker);
     }
     let first = marker.split(' ').next()?;
-    let length = marker.split(' ').count();
     (0..text.words.len())
-        .filter(|&i| text.words[i] == first && text.words.len() - i >= length)
-        .find(|&i| {
-            marker
-                .split(' ')
-                .zip(&text.words[i..])
-                .all(|(m, w)| m == *w)
-        })
-        .map(|i| text.starts[i])
+        .filter(|&i| text.words[i] == first)
+        .find_map(|i| words_at(text, i, marker))
+        .map(|(start, _)| start)
+}
+
+/// The byte range (start, end) of `marker`'s words if they stand in `text` from word `i` on.
+fn words_at(text: &Text, i: usize, marker: &str) -> Option<(usize, usize)> {
+    let length = marker.split(' ').count();
+    let last = (i + length - 1 < text.words.len()).then_some(i + length - 1)?;
+    let here = marker
+        .split(' ')
+        .zip(&text.words[i..])
+        .all(|(m, w)| m == *w);
+    here.then(|| (text.starts[i], text.starts[last] + text.words[last].len()))
 }
 
 /// The words of a language that ask for a figure ("how much", "сколько", "多少"): they say
@@ -1005,25 +1012,12 @@ pub(crate) fn compare_sides(text: &str, lang: Lang) -> Vec<(String, String)> {
     let words = Text::new(&normal);
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for marker in markers(lang).sides {
-        if marker.chars().any(super::normalize::is_han) {
-            cuts.extend(
-                normal
-                    .match_indices(marker)
-                    .map(|(at, m)| (at, at + m.len())),
-            );
+        if marker.chars().any(is_han) {
+            let found = normal.match_indices(marker);
+            cuts.extend(found.map(|(at, m)| (at, at + m.len())));
             continue;
         }
-        let length = marker.split(' ').count();
-        for i in 0..words.words.len().saturating_sub(length - 1) {
-            let here = marker
-                .split(' ')
-                .zip(&words.words[i..])
-                .all(|(m, w)| m == *w);
-            if here {
-                let end = words.starts[i + length - 1] + words.words[i + length - 1].len();
-                cuts.push((words.starts[i], end));
-            }
-        }
+        cuts.extend((0..words.words.len()).filter_map(|i| words_at(&words, i, marker)));
     }
     cuts.sort_unstable();
     cuts.dedup();
@@ -1060,10 +1054,23 @@ pub(crate) fn ask_words(text: &str, lang: Lang) -> Vec<&'static str> {
         .collect()
 }
 
-/// The words of `text` that make it a comparison ("bigger", "compared").
+/// The words of `text` that make it a comparison ("bigger", "compared", "earlier").
 pub(crate) fn compare_words_in(text: &str, lang: Lang) -> Vec<&'static str> {
-    let normal = normalize(text);
-    let words = Text::new(&normal);
+    comparing(&normalize(text), lang)
+}
+
+/// The words of normalised text that make it a comparison. "比" compares, but not inside a
+/// word of its own ("占比" is a share, "比亚迪" a car).
+fn comparing(normal: &str, lang: Lang) -> Vec<&'static str> {
+    let unlike: Cow<str> = match lang {
+        Lang::Zh => Cow::Owned(
+            NOT_COMPARING_HAN
+                .iter()
+                .fold(normal.to_owned(), |text, word| text.replace(word, " ")),
+        ),
+        _ => Cow::Borrowed(normal),
+    };
+    let words = Text::new(&unlike);
     let markers = markers(lang);
     markers
         .compare
@@ -1127,18 +1134,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         asks => asks,
     };
     let dates_compared = markers.earlier.iter().any(|w| has(&words, w));
-    // "比" compares, but not inside a word of its own ("占比" is a share, "比亚迪" a car).
-    let unlike: String = match lang {
-        Lang::Zh => NOT_COMPARING_HAN
-            .iter()
-            .fold(normal.clone(), |text, word| text.replace(word, " ")),
-        _ => String::new(),
-    };
-    let compare_text = match lang {
-        Lang::Zh => Text::new(&unlike),
-        _ => Text::new(&normal),
-    };
-    let compares = dates_compared || markers.compare.iter().any(|w| has(&compare_text, w));
+    let compares = !comparing(&normal, lang).is_empty();
     // "Which pair came first?" asks when each began.
     let asks = match asks {
         Asks::What | Asks::YesNo if dates_compared => Asks::When,
