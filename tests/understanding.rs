@@ -344,6 +344,37 @@ fn regression_a_percentage_question_counted_the_verb_after_it() {
 }
 
 #[test]
+fn regression_the_word_after_how_many_was_taken_for_what_it_counts() {
+    use Expect::*;
+    // "наших", "ppl", a verb in the past tense and slang the base does not know were each
+    // taken for the thing counted, no fact counts them, and the figure was said not to be
+    // in the articles. Units of measure still have to be stated.
+    run(&[
+        (
+            "сколько наших компаний было на выставке CIIE?",
+            Says(&["100"]),
+        ),
+        (
+            "на сколько прибавила торговля с Китаем за десять месяцев 2023 года",
+            Says(&["24%"]),
+        ),
+        (
+            "how many ppl attended the party dialogue in Qingdao",
+            Says(&["150"]),
+        ),
+        (
+            "сколько товарняков прошло через Хоргос и Алашанькоу в этом году",
+            Says(&["5000"]),
+        ),
+        ("两国领导人定的贸易目标是多少刀", Says(&["400"])),
+        (
+            "сколько тонн в год прокачивает нефтепровод Казахстан — Китай",
+            NotStated,
+        ),
+    ]);
+}
+
+#[test]
 fn comparisons_give_both_figures() {
     use Expect::*;
     run(&[

@@ -1049,6 +1049,17 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     if any_unit(PERCENT_WORDS) {
         return values.percent.is_some();
     }
+    if head.chars().count() < 3 && !word.chars().any(is_han) || any_unit(ANYTHING) {
+        return true;
+    }
+    // A word the fact base never uses cannot tell one fact's count from another's, unless it
+    // is a unit of measure: "сколько товарняков" is answered by the trains a fact counts,
+    // "сколько тонн" by no fact that gives no tonnes.
+    let terms = base.index.analyze_as(word, shape.lang).terms;
+    let unknown = !word.chars().any(is_han) && !terms.iter().any(|t| base.index.knows(t));
+    if unknown && !any_unit(UNITS) {
+        return true;
+    }
     // Chinese runs words together: the counted word must stand in the fact's Chinese text.
     if word.chars().any(is_han) {
         let same = HAN_SAME.iter().find(|(a, _)| a == word).map(|&(_, b)| b);
@@ -1056,21 +1067,68 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
             .iter()
             .any(|w| w.contains(word.as_str()) || same.is_some_and(|b| w.contains(b)));
     }
-    if head.chars().count() < 3 || any_unit(ANYTHING) {
-        return true;
-    }
     let by_letters = [shape.lang, Lang::En].iter().any(|&lang| {
         values.words[slot(lang)]
             .iter()
             .any(|w| w.starts_with(&head))
     });
-    let terms = base.index.analyze_as(word, shape.lang).terms;
     by_letters || terms.iter().any(|t| base.index.fact_uses(t, intent, fact))
 }
 
 /// Counted words that any figure answers: "how many people came" is answered by "about 150
 /// participants".
-const ANYTHING: &[&str] = &["people", "persons", "человек", "людей", "адам"];
+const ANYTHING: &[&str] = &[
+    "people",
+    "persons",
+    "ppl",
+    "folks",
+    "человек",
+    "людей",
+    "народу",
+    "адам",
+];
+
+/// Units of measure, by their first letters: a fact that gives none does not answer "how
+/// many tonnes", whatever else it counts.
+const UNITS: &[&str] = &[
+    "tons",
+    "tonnes",
+    "тонн",
+    "megawatts",
+    "мегаватт",
+    "gigawatts",
+    "гигаватт",
+    "kilowatts",
+    "киловатт",
+    "minutes",
+    "минут",
+    "hours",
+    "часов",
+    "сагат",
+    "kilometres",
+    "kilometers",
+    "километров",
+    "kilograms",
+    "килограммов",
+    "litres",
+    "liters",
+    "литров",
+    "barrels",
+    "баррелей",
+    "cubic",
+    "кубометров",
+    "metres",
+    "meters",
+    "метров",
+    "tenge",
+    "тенге",
+    "yuan",
+    "юаней",
+    "rubles",
+    "рублей",
+    "seconds",
+    "секунд",
+];
 
 /// Chinese counted words that facts write another way ("30个日历日" counts days).
 const HAN_SAME: &[(&str, &str)] = &[("天", "日"), ("日", "天"), ("趟", "列"), ("钟头", "小时")];

@@ -470,11 +470,14 @@ impl Engine {
     fn explain_part(&self, label: &str, part: &PartReading, scale: Lang) -> Vec<String> {
         let shape = &part.shape;
         let analysis = &part.analysis;
+        let asks = match &shape.counted {
+            Some(word) => format!("{} ({word})", shape.asks.label()),
+            None => shape.asks.label().to_owned(),
+        };
         let mut lines = vec![
             format!("{label}: {:?}", shape.text),
             format!(
-                "  asks: {}  claim: {:?}  compares: {}  years: {:?}  latest: {}  outside: {:?}",
-                shape.asks.label(),
+                "  asks: {asks}  claim: {:?}  compares: {}  years: {:?}  latest: {}  outside: {:?}",
                 shape.claim,
                 shape.compares,
                 analysis.years,

@@ -1208,6 +1208,8 @@ fn counted(normal: &str, markers: &Markers) -> Option<String> {
             let word = words[at + n..].iter().find(|w| {
                 MULTIPLES.contains(w)
                     || !markers.fillers.contains(w)
+                        && !POSSESSIVES.contains(w)
+                        && !past_verb(w)
                         && !SUBJECTS.contains(w)
                         && w.parse::<f64>().is_err()
                         && number_word(w, Lang::En).is_none()
@@ -1268,6 +1270,28 @@ pub(crate) fn year_like(value: f64) -> bool {
     (1900.0..=2100.0).contains(&value)
 }
 
+/// Words that say whose, not what, a "how many" counts ("сколько наших фирм").
+const POSSESSIVES: &[&str] = &[
+    "our",
+    "your",
+    "their",
+    "these",
+    "those",
+    "наших",
+    "наши",
+    "ваших",
+    "своих",
+    "этих",
+    "тех",
+];
+
+/// Whether a Russian word reads as a verb in the past tense ("подросла", "прибавилось"):
+/// it says what happened to the thing counted, not what it is.
+fn past_verb(word: &str) -> bool {
+    const ENDINGS: &[&str] = &["ла", "ло", "ли", "лся", "лась", "лось", "лись"];
+    word.chars().count() >= 5 && ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
 /// What a "how many" question counts where no counted word follows its marker but it names a
 /// sum of money or a percentage: Kazakh puts the marker anywhere ("жалпы көлемі қанша
 /// доллар"), and Chinese runs words together ("多少亿美元", "百分之几").
@@ -1321,8 +1345,8 @@ fn counted_han(normal: &str) -> Option<String> {
     let word: String = std::iter::once(first).chain(rest.next()).collect();
     match first {
         '人' | '倍' | '成' | '点' | '呀' | '啊' | '呢' | '吗' | '吧' | '啦' | '哦' | '了'
-        | '的' => None,
-        '钱' | '元' | '块' => Some("dollars".to_owned()),
+        | '的' | '是' => None,
+        '钱' | '元' | '块' | '刀' => Some("dollars".to_owned()),
         _ if HAN_MONEY.contains(&word.as_str()) => Some("dollars".to_owned()),
         _ if HAN_SHARE.contains(&word.as_str()) => Some("percent".to_owned()),
         _ if HAN_MEASURES.contains(&first) => Some(first.to_string()),
@@ -1342,7 +1366,8 @@ const HAN_SHARE: &[&str] = &["比例", "比重", "份额", "百分"];
 
 /// The stems of the words for a sum of money and for a percentage, which facts write as a
 /// symbol ("$41 billion", "35%").
-pub(crate) const DOLLAR_WORDS: &[&str] = &["dollar", "доллар", "usd", "money", "деньг"];
+pub(crate) const DOLLAR_WORDS: &[&str] =
+    &["dollar", "доллар", "usd", "money", "деньг", "денег", "акша"];
 pub(crate) const PERCENT_WORDS: &[&str] = &["percent", "процент", "пайыз"];
 
 /// The two countries every question is about, and the word joining them: never what a
