@@ -375,6 +375,45 @@ fn regression_the_word_after_how_many_was_taken_for_what_it_counts() {
 }
 
 #[test]
+fn regression_a_second_question_after_a_joiner_was_lost() {
+    use Expect::*;
+    // "What's" opened no question, a Kazakh or Russian question word after "және"/"и" but
+    // not right after it cut nothing, "какую" made no clause a question, and a later part
+    // whose own words scored another topic first kept no answer at all.
+    run(&[
+        (
+            "what's the trade goal and when did the visa-free regime start",
+            Says(&["40", "10"]),
+        ),
+        (
+            "when were Almaty and Urumqi twinned? also how many pairs are there in all",
+            Says(&["1993", "26"]),
+        ),
+        (
+            "визасыз режим қай күні басталды және бір сапарда неше күн болуға болады",
+            Says(&["10", "30"]),
+        ),
+        (
+            "сколько фирм ездило на CIIE и на какую сумму подписали контракты",
+            Says(&["100", "307"]),
+        ),
+        (
+            "all the contracts kz firms signed at the ciie, what's that worth",
+            Says(&["307"]),
+        ),
+        // A joiner between two names cuts nothing.
+        (
+            "когда Пекин и Астана стали побратимами и есть ли между ними прямые рейсы?",
+            Says(&["2006"]),
+        ),
+        (
+            "Сколько студентов учится в мастерской Лубань и в каком она городе?",
+            NotStated,
+        ),
+    ]);
+}
+
+#[test]
 fn comparisons_give_both_figures() {
     use Expect::*;
     run(&[

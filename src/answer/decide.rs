@@ -211,6 +211,40 @@ pub(crate) fn decide_other(
     })
 }
 
+/// Another answer for a later part that, read with the earlier part's topic, finds that
+/// part's answer again, and alone finds no answer: the topic that both readings score best
+/// together, other than the one taken ("when were Almaty and Urumqi twinned? also how many
+/// pairs are there altogether": the pairs alone score the visa limit and the count of sister
+/// cities alike; with the twinning's words only the count stays close). It must score at
+/// least the suggestion threshold both alone and with the earlier topic.
+pub(crate) fn decide_between(
+    base: Base,
+    own: &PartReading,
+    joined: &PartReading,
+    scale: Lang,
+    taken: &Chosen,
+) -> Option<Chosen> {
+    let alone = base.index.search_resolved(&own.analysis, &own.resolved);
+    let together = base
+        .index
+        .search_resolved(&joined.analysis, &joined.resolved);
+    let score_with = |intent: usize| {
+        together
+            .iter()
+            .find(|s| s.intent == intent)
+            .map_or(0.0, |s| s.score)
+    };
+    let mut both: Vec<(f32, Scored)> = alone
+        .iter()
+        .filter(|s| s.intent != taken.scored.intent && s.score >= suggest_threshold(scale))
+        .map(|s| (s.score + score_with(s.intent), *s))
+        .filter(|(_, s)| score_with(s.intent) >= suggest_threshold(scale))
+        .collect();
+    both.sort_by(|a, b| b.0.total_cmp(&a.0));
+    both.iter()
+        .find_map(|&(_, s)| answer_with(base, own, s).ok())
+}
+
 /// For a claim the chosen topic does not bear out, the close runner-up that does not bear it
 /// out either: the fact that corrects a claim may sit in a neighbouring topic ("60 days per
 /// trip" is checked against the limit over 180 days, and the 30 days of one stay are next

@@ -313,6 +313,15 @@ impl Engine {
                         }
                         _ => None,
                     };
+                    let another = another.or_else(|| match (&retried, previous_decision) {
+                        (_, Some(Decision::Answer(earlier)))
+                            if !(retried.is_answer() && new(&retried)) && !decision.is_answer() =>
+                        {
+                            decide::decide_between(self.base(), part, &joined, scale, earlier)
+                                .map(Decision::Answer)
+                        }
+                        _ => None,
+                    });
                     match another {
                         Some(another) => decided.push((Cow::Owned(joined), another)),
                         None if retried.is_answer() && new(&retried) => {

@@ -174,13 +174,15 @@ const EN: Markers = Markers {
                 "fine",
                 "penalty",
                 "throughput",
+                "worth",
             ],
         ),
-        (Asks::Who, &["who", "whom", "whose"]),
+        (Asks::Who, &["who", "whom", "whose", "whos"]),
         (
             Asks::Where,
             &[
                 "where",
+                "wheres",
                 "which city",
                 "what city",
                 "which cities",
@@ -282,7 +284,7 @@ const EN: Markers = Markers {
     ],
     openers: &[
         "what", "when", "how", "who", "where", "which", "why", "is", "are", "do", "does", "did",
-        "can", "will", "was", "were",
+        "can", "will", "was", "were", "whats", "whos", "wheres", "hows",
     ],
     joiners: &["and", "also", "plus", "and also"],
     sides: &[
@@ -425,6 +427,11 @@ const RU: Markers = Markers {
             &[
                 "где",
                 "в каком городе",
+                "каком городе",
+                "каком она городе",
+                "каком он городе",
+                "каких городах",
+                "какой области",
                 "куда",
                 "откуда",
                 "какие города",
@@ -1457,7 +1464,9 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
         // "где" mid-sentence are as often "when" and "where" of a story.
         Lang::Ru => RU_ANYWHERE.contains(w) && has(&text, w) || first == *w,
     });
+    let anywhere = lang == Lang::Ru && RU_ANYWHERE.iter().any(|w| has(&text, w));
     opener
+        || anywhere
         || markers.claim.iter().any(|w| has(&text, w))
         || markers.asks[..5]
             .iter()
@@ -1471,10 +1480,23 @@ const MULTIPLES: &[&str] = &["times", "fold", "раз", "percent", "процен
 const EXACTNESS: &[&str] = &["exactly", "именно", "накты", "确切"];
 
 /// Russian question words that make a clause a question wherever they stand.
-const RU_ANYWHERE: &[&str] = &["сколько", "какой", "какая", "какие", "каков"];
+const RU_ANYWHERE: &[&str] = &[
+    "сколько",
+    "какой",
+    "какая",
+    "какие",
+    "каков",
+    "какую",
+    "каком",
+    "какого",
+    "каких",
+];
 
 /// English question words that make a clause a question wherever they stand.
-const WH_WORDS: &[&str] = &["what", "when", "how", "who", "where", "which", "why"];
+/// "What's" is normalised to "whats".
+const WH_WORDS: &[&str] = &[
+    "what", "when", "how", "who", "where", "which", "why", "whats", "whos", "wheres", "hows",
+];
 
 /// Sentences and list items: split at sentence ends, line breaks, semicolons, smileys ("))",
 /// ":)") and numbering ("1)", "2."), never inside a number ("24.2"). Each comes with whether
@@ -1599,7 +1621,31 @@ fn clauses_of(sentence: &str, lang: Lang) -> Vec<String> {
         };
         let cut_after_comma =
             comma && current.len() >= 2 && (words.get(i + 1).is_some_and(is_opener) || both_ask());
-        if joiner && next_opens && current.len() >= 2 {
+        // So may a joiner: "режим қай күні басталды және бір кіргенде неше күн тұруға болады".
+        // Only the words up to the next joiner count, or "какой товарооборот между Казахстаном
+        // и Китаем … и какая цель" would be cut between the two countries.
+        let joined_ask = || {
+            let next: Vec<&str> = words[i + 1..]
+                .iter()
+                .copied()
+                .take_while(|w| !markers.joiners.contains(&bare(w).as_str()))
+                .collect();
+            let next = &next[..next
+                .iter()
+                .position(|w| w.ends_with(','))
+                .map_or(next.len(), |p| p + 1)];
+            // Russian openers such as "как" and "можно" stand mid-clause as "as" and "may".
+            let asks = |w: &&str| match lang {
+                Lang::Ru => RU_ANYWHERE.contains(&bare(w).as_str()),
+                _ => is_opener(w),
+            };
+            lang != Lang::En
+                && current.len() >= 3
+                && next.len() >= 2
+                && next.iter().any(asks)
+                && current.iter().any(is_opener)
+        };
+        if joiner && current.len() >= 2 && (next_opens || joined_ask()) {
             clauses.push(current.join(" "));
             current.clear();
             i += 1;
