@@ -289,46 +289,13 @@ impl Engine {
                 // "1) how many days without a visa 2) since what date?": a later part that
                 // names no topic of its own continues the one before.
                 Some(previous) => {
-                    let joined = continued(&self.index, part, &previous.analysis.terms);
-                    let retried = decide(self.base(), &joined, scale);
-                    // Answering the earlier part's question again is no answer to this one;
-                    // other facts of the same topic are ("how many firms went to the expo?
-                    // and how much did they sign?").
-                    let new = |d: &Decision| match (d, previous_decision) {
-                        (Decision::Answer(a), Some(Decision::Answer(b))) => {
-                            a.scored.intent != b.scored.intent
-                                || a.facts.iter().any(|f| !b.facts.contains(f))
-                        }
-                        _ => true,
-                    };
-                    // One that finds that part's answer again asks something else of it:
-                    // a close topic of another ("who came on 27 November? and whom of ours
-                    // did he meet?").
-                    let another = match (&retried, previous_decision) {
-                        (Decision::Answer(_), Some(Decision::Answer(earlier)))
-                            if !new(&retried) =>
-                        {
-                            decide::decide_other(self.base(), &joined, scale, earlier)
-                                .map(Decision::Answer)
-                        }
-                        _ => None,
-                    };
-                    let another = another.or_else(|| match (&retried, previous_decision) {
-                        (_, Some(Decision::Answer(earlier)))
-                            if !(retried.is_answer() && new(&retried)) && !decision.is_answer() =>
-                        {
-                            decide::decide_between(self.base(), part, &joined, scale, earlier)
-                                .map(Decision::Answer)
-                        }
+                    let earlier = previous_decision.and_then(|d| match d {
+                        Decision::Answer(chosen) => Some(chosen),
                         _ => None,
                     });
-                    match another {
-                        Some(another) => decided.push((Cow::Owned(joined), another)),
-                        None if retried.is_answer() && new(&retried) => {
-                            decided.push((Cow::Owned(joined), retried))
-                        }
-                        None => decided.push((Cow::Borrowed(part), decision)),
-                    }
+                    let (read, decision) =
+                        self.continue_part(part, previous, earlier, decision, scale);
+                    decided.push((read, decision));
                 }
                 None => decided.push((Cow::Borrowed(part), decision)),
             }
@@ -345,6 +312,49 @@ impl Engine {
             return vec![(Cow::Borrowed(&reading.whole), whole)];
         }
         decided
+    }
+
+    /// A later part read again with the topic of the part before it (`earlier`, that part's
+    /// answer if it had one). Answering the earlier part's question again is no answer to
+    /// this one; other facts of the same topic are ("how many firms went to the expo? and how
+    /// much did they sign?").
+    fn continue_part<'r>(
+        &self,
+        part: &'r PartReading,
+        previous: &PartReading,
+        earlier: Option<&decide::Chosen>,
+        decision: Decision,
+        scale: Lang,
+    ) -> (Cow<'r, PartReading>, Decision) {
+        let joined = continued(&self.index, part, &previous.analysis.terms);
+        let retried = decide(self.base(), &joined, scale);
+        let repeats = |d: &Decision| match (d, earlier) {
+            (Decision::Answer(a), Some(b)) => {
+                a.scored.intent == b.scored.intent && a.facts.iter().all(|f| b.facts.contains(f))
+            }
+            _ => false,
+        };
+        if retried.is_answer() && !repeats(&retried) {
+            return (Cow::Owned(joined), retried);
+        }
+        let Some(earlier) = earlier else {
+            return (Cow::Borrowed(part), decision);
+        };
+        // One that finds that part's answer again asks something else of it: a close topic
+        // of another ("who came on 27 November? and whom of ours did he meet?"). One that
+        // finds no answer either way takes the topic both readings score best together.
+        let another = repeats(&retried)
+            .then(|| decide::decide_other(self.base(), &joined, scale, earlier))
+            .flatten()
+            .or_else(|| {
+                (!decision.is_answer())
+                    .then(|| decide::decide_between(self.base(), part, &joined, scale, earlier))
+                    .flatten()
+            });
+        match another {
+            Some(another) => (Cow::Owned(joined), Decision::Answer(another)),
+            None => (Cow::Borrowed(part), decision),
+        }
     }
 
     /// A comparison the part's decision leaves with fewer than two figures is answered again:
