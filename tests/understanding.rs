@@ -243,6 +243,16 @@ fn claims_are_checked_against_the_facts() {
             Verdict(true, &["10 ноября"]),
         ),
         ("听说每次免签可以停留60天，对吗？", Verdict(false, &["30"])),
+        // Regression: Chinese numerals were read only before 倍, 个, 座 and 对, so an ordinal
+        // ("第十次") or an approximate count ("五十多家") claimed nothing to check.
+        (
+            "丁薛祥出席的是中哈合作委员会第十次会议吧？",
+            Verdict(false, &["第十一次"]),
+        ),
+        (
+            "哈萨克斯坦只有五十多家公司参加了进博会，对吗",
+            Verdict(false, &["100"]),
+        ),
         // The fact stating the claimed figure is the one checked, even where another fact
         // of the topic shares more of the question's words.
         (

@@ -24,6 +24,9 @@ const COVERAGE_SHARE: f32 = 0.5;
 const FACT_SHARE: f32 = 0.8;
 /// A corrected typo counts a little less than the word itself, per wrong letter.
 const TYPO_PENALTY: f32 = 0.1;
+/// Words longer than this many letters pay the penalty in proportion: a wrong letter in nine
+/// costs five ninths of one in five.
+const TYPO_SHORT: usize = 5;
 /// A word split into two known words ("visafree") counts a little less.
 const SPLIT_FACTOR: f32 = 0.9;
 /// How much an unknown word weighs, relative to the rarest known term. A word the fact base
@@ -331,7 +334,13 @@ impl Index {
                 continue;
             }
             if let Some((id, distance)) = typo {
-                add(&mut matched, id, 1.0 - TYPO_PENALTY * distance as f32);
+                // One wrong letter in a long word leaves little doubt what it meant.
+                let short = (TYPO_SHORT as f32 / term.chars().count() as f32).min(1.0);
+                add(
+                    &mut matched,
+                    id,
+                    1.0 - TYPO_PENALTY * short * distance as f32,
+                );
                 continue;
             }
             if let Some((left, right)) = self.split(term, analysis.lang) {

@@ -1849,10 +1849,20 @@ fn han_numbers(normal: &str) -> Vec<f64> {
         }
         if i > start {
             let total = value + pending;
-            let counted = chars
-                .get(i)
-                .is_some_and(|c| matches!(c, '倍' | '个' | '座' | '对'));
-            if counted && total > 0.0 {
+            // "五十多家", "二十来个": an approximate count is still one.
+            let unit_at = match chars.get(i) {
+                Some('多' | '来' | '余') => i + 1,
+                _ => i,
+            };
+            // "一家" is as often "a family" as "one firm".
+            let counted = chars.get(unit_at).is_some_and(|c| match c {
+                '倍' | '个' | '座' | '对' => true,
+                '家' | '名' => total >= 2.0,
+                _ => false,
+            });
+            // "第十一次会议": an ordinal states its number too.
+            let ordinal = start > 0 && chars[start - 1] == '第';
+            if (counted || ordinal) && total > 0.0 {
                 found.push(total);
             }
         } else {
