@@ -339,6 +339,12 @@ fn misspelt_words_are_read_as_meant() {
         ("how mutch was trade in 2022", Says(&["24.2"])),
         // "adn" is "and" swapped, in English: not a reason to read the question as Russian.
         ("belt adn road kazakhstan", Says(&["Belt and Road"])),
+        // One wrong letter in a long word ("консулство") costs less than in a short one: it
+        // was a "did you mean".
+        (
+            "v kakom gorode kitai hochet otkryt konsulstvo",
+            Says(&["Актобе"]),
+        ),
     ]);
 }
 
