@@ -433,6 +433,17 @@ fn regression_a_second_question_after_a_joiner_was_lost() {
 fn comparisons_give_both_figures() {
     use Expect::*;
     run(&[
+        // Regression: "give me both figures" asked nothing a comparison of figures answers,
+        // and a side whose words named both topics ("visa-free: one stay…") found the same
+        // fact as the other, so only one figure was given.
+        (
+            "how did trade change from 2022 to 2023? give me both figures",
+            Says(&["24.2", "41"]),
+        ),
+        (
+            "visa-free: single trip limit vs the total limit in 180 days, what are the numbers",
+            Says(&["30", "90"]),
+        ),
         (
             "Was trade bigger in 2022 or in 2023?",
             Says(&["24.2", "41", "higher"]),

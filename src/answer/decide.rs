@@ -354,25 +354,47 @@ fn parted_sides(base: Base, part: &PartReading, scale: Lang) -> Vec<Chosen> {
         let series = close.iter().filter(|s| {
             base.knowledge.intents[s.intent].series && best - s.score <= SIDE_SERIES_RUNNER_UP
         });
-        series.chain(close.iter()).find_map(|&s| {
-            let chosen = answer_with(base, &reading, s).ok()?;
-            value_fact(base, &chosen, dates)?;
-            Some(chosen)
-        })
+        let mut found: Vec<Chosen> = Vec::new();
+        for &s in series.chain(close.iter()) {
+            if found.len() == SIDE_CHOICES {
+                break;
+            }
+            let Some(chosen) = answer_with(base, &reading, s).ok() else {
+                continue;
+            };
+            let new = !found.iter().any(|f| f.scored.intent == s.intent);
+            if new && value_fact(base, &chosen, dates).is_some() {
+                found.push(chosen);
+            }
+        }
+        found
     };
     for (left, right) in compare_sides(&part.shape.text, lang) {
-        let Some(first) = side(&left) else { continue };
-        let Some(second) = side(&right) else { continue };
-        let Some((first, second)) = alike(base, first, second, dates) else {
-            continue;
-        };
-        let same = first.scored.intent == second.scored.intent && first.facts == second.facts;
-        if !same {
-            return vec![first, second];
+        let (firsts, seconds) = (side(&left), side(&right));
+        // Each side's best first; where both find the same, one side's next best: words
+        // that name the topic of both ("visa-free: one stay vs the total in 180 days") may
+        // stand on one side only.
+        // A claim's "more than" compares the claim with the facts, not two topics.
+        let tries = if part.shape.claim.is_some() { 1 } else { 3 };
+        for (i, j) in [(0, 0), (1, 0), (0, 1)].into_iter().take(tries) {
+            let (Some(first), Some(second)) = (firsts.get(i), seconds.get(j)) else {
+                continue;
+            };
+            let Some((first, second)) = alike(base, first.clone(), second.clone(), dates) else {
+                continue;
+            };
+            let same = first.scored.intent == second.scored.intent && first.facts == second.facts;
+            if !same {
+                return vec![first, second];
+            }
         }
     }
     Vec::new()
 }
+
+/// How many candidates of each side a parting tries: its best, and the next where both sides
+/// find the same fact.
+const SIDE_CHOICES: usize = 2;
 
 /// Two sides cut to one fact each: the first two figures in the same unit where there are
 /// such (2023's trade in dollars against the goal in dollars, not its growth in percent),
