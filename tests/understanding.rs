@@ -563,6 +563,11 @@ fn what_the_facts_do_not_state_is_said_plainly() {
             NotStated,
         ),
         ("中国对哈萨克斯坦的投资一共有多少亿美元？", NotStated),
+        // Regression: "what … in dollars" asked "what", which any fact of the topic answers.
+        (
+            "what is the total of chinese investment in kazakhstan in dollars",
+            NotStated,
+        ),
         (
             "Қытай Қазақстанға барлығы қанша доллар инвестиция салған?",
             NotStated,

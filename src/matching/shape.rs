@@ -1148,9 +1148,10 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     };
     let dates_compared = markers.earlier.iter().any(|w| has(&words, w));
     let compares = !comparing(&normal, lang).is_empty();
-    // "Which pair came first?" asks when each began.
+    // "Which pair came first?" asks when each began; "hit what in dollars?" asks how much.
     let asks = match asks {
         Asks::What | Asks::YesNo if dates_compared => Asks::When,
+        Asks::What if counted_unit(&normal).is_some() => Asks::HowMany,
         asks => asks,
     };
     // A yes/no question stating a figure or a date is a claim to check: "can I stay 60 days
@@ -1379,8 +1380,7 @@ const HAN_SHARE: &[&str] = &["比例", "比重", "份额", "百分"];
 
 /// The stems of the words for a sum of money and for a percentage, which facts write as a
 /// symbol ("$41 billion", "35%").
-pub(crate) const DOLLAR_WORDS: &[&str] =
-    &["dollar", "доллар", "usd", "money", "деньг", "денег", "акша"];
+pub(crate) const DOLLAR_WORDS: &[&str] = &["dollar", "доллар", "usd", "money", "деньг", "денег"];
 pub(crate) const PERCENT_WORDS: &[&str] = &["percent", "процент", "пайыз"];
 
 /// The two countries every question is about, and the word joining them: never what a
