@@ -563,6 +563,13 @@ fn what_the_facts_do_not_state_is_said_plainly() {
             NotStated,
         ),
         ("中国对哈萨克斯坦的投资一共有多少亿美元？", NotStated),
+        // Regression: "啥时候" and a later "дата есть?" asked no date, so the plan to open a
+        // consulate was given as if it answered when.
+        ("中国在阿克托别的总领事馆啥时候开馆", NotStated),
+        (
+            "когда откроется консульство Китая в Актобе? дата есть?",
+            NotStated,
+        ),
         // Regression: "what … in dollars" asked "what", which any fact of the topic answers.
         (
             "what is the total of chinese investment in kazakhstan in dollars",
