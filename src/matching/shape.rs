@@ -122,6 +122,8 @@ struct Markers {
     fillers: &'static [&'static str],
     /// Words that point back at what came before ("how many were there?", "那是哪一年？").
     pointers: &'static [&'static str],
+    /// Words asking a rank, which "where" may ask too ("where does it rank").
+    rank: &'static [&'static str],
 }
 
 const EN: Markers = Markers {
@@ -188,7 +190,6 @@ const EN: Markers = Markers {
             Asks::Where,
             &[
                 "where",
-                "wheres",
                 "which city",
                 "what city",
                 "which cities",
@@ -383,6 +384,7 @@ const EN: Markers = Markers {
     pointers: &[
         "it", "that", "they", "them", "there", "he", "she", "him", "her",
     ],
+    rank: &["rank", "ranks", "ranked", "ranking", "on the list"],
 };
 
 const RU: Markers = Markers {
@@ -629,6 +631,7 @@ const RU: Markers = Markers {
         "там",
         "тогда",
     ],
+    rank: &["по счету", "по счёту", "место", "месте"],
 };
 
 // Kazakh markers in folded spelling (қ → к, ү → у, і → и …), as `normalize` leaves them.
@@ -790,6 +793,7 @@ const KK: Markers = Markers {
         "сонда",
         "оган",
     ],
+    rank: &["нешинши", "орында", "орнында"],
 };
 
 const ZH: Markers = Markers {
@@ -959,6 +963,7 @@ const ZH: Markers = Markers {
     counters: &[],
     fillers: &[],
     pointers: &["它", "这个", "那个", "那里", "那边", "他", "她", "当时"],
+    rank: &["排第几", "排名", "第几"],
 };
 
 fn markers(lang: Lang) -> &'static Markers {
@@ -1168,6 +1173,8 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
     let asks = match asks {
         Asks::What | Asks::YesNo if dates_compared => Asks::When,
         Asks::What if counted_unit(&normal).is_some() => Asks::HowMany,
+        // "Where does Kazakhstan rank?" asks a rank, not a place.
+        Asks::Where if markers.rank.iter().any(|w| has(&words, w)) => Asks::What,
         asks => asks,
     };
     // A yes/no question stating a figure or a date is a claim to check: "can I stay 60 days
