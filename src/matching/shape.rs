@@ -122,8 +122,9 @@ struct Markers {
     fillers: &'static [&'static str],
     /// Words that point back at what came before ("how many were there?", "那是哪一年？").
     pointers: &'static [&'static str],
-    /// Words asking a rank, which "where" may ask too ("where does it rank").
-    rank: &'static [&'static str],
+    /// Words with which "where" asks no place: a rank ("where does it rank") or an
+    /// employer ("where does she work").
+    not_place: &'static [&'static str],
 }
 
 const EN: Markers = Markers {
@@ -384,7 +385,16 @@ const EN: Markers = Markers {
     pointers: &[
         "it", "that", "they", "them", "there", "he", "she", "him", "her",
     ],
-    rank: &["rank", "ranks", "ranked", "ranking", "on the list"],
+    not_place: &[
+        "rank",
+        "ranks",
+        "ranked",
+        "ranking",
+        "on the list",
+        "work",
+        "works",
+        "working",
+    ],
 };
 
 const RU: Markers = Markers {
@@ -631,7 +641,14 @@ const RU: Markers = Markers {
         "там",
         "тогда",
     ],
-    rank: &["по счету", "по счёту", "место", "месте"],
+    not_place: &[
+        "по счету",
+        "по счёту",
+        "место",
+        "месте",
+        "работает",
+        "работал",
+    ],
 };
 
 // Kazakh markers in folded spelling (қ → к, ү → у, і → и …), as `normalize` leaves them.
@@ -793,7 +810,7 @@ const KK: Markers = Markers {
         "сонда",
         "оган",
     ],
-    rank: &["нешинши", "орында", "орнында"],
+    not_place: &["нешинши", "орында", "орнында", "жумыс истейди"],
 };
 
 const ZH: Markers = Markers {
@@ -963,7 +980,7 @@ const ZH: Markers = Markers {
     counters: &[],
     fillers: &[],
     pointers: &["它", "这个", "那个", "那里", "那边", "他", "她", "当时"],
-    rank: &["排第几", "排名", "第几"],
+    not_place: &["排第几", "排名", "第几", "工作"],
 };
 
 fn markers(lang: Lang) -> &'static Markers {
@@ -1174,7 +1191,7 @@ pub fn read_part(text: &str, lang: Lang) -> Part {
         Asks::What | Asks::YesNo if dates_compared => Asks::When,
         Asks::What if counted_unit(&normal).is_some() => Asks::HowMany,
         // "Where does Kazakhstan rank?" asks a rank, not a place.
-        Asks::Where if markers.rank.iter().any(|w| has(&words, w)) => Asks::What,
+        Asks::Where if markers.not_place.iter().any(|w| has(&words, w)) => Asks::What,
         asks => asks,
     };
     // A yes/no question stating a figure or a date is a claim to check: "can I stay 60 days
