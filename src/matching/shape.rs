@@ -122,8 +122,7 @@ struct Markers {
     fillers: &'static [&'static str],
     /// Words that point back at what came before ("how many were there?", "那是哪一年？").
     pointers: &'static [&'static str],
-    /// Words with which "where" asks no place: a rank ("where does it rank") or an
-    /// employer ("where does she work").
+    /// Words with which "where" asks no place: a rank ("where does it rank").
     not_place: &'static [&'static str],
 }
 
@@ -385,16 +384,7 @@ const EN: Markers = Markers {
     pointers: &[
         "it", "that", "they", "them", "there", "he", "she", "him", "her",
     ],
-    not_place: &[
-        "rank",
-        "ranks",
-        "ranked",
-        "ranking",
-        "on the list",
-        "work",
-        "works",
-        "working",
-    ],
+    not_place: &["rank", "ranks", "ranked", "ranking", "on the list"],
 };
 
 const RU: Markers = Markers {
@@ -641,14 +631,7 @@ const RU: Markers = Markers {
         "там",
         "тогда",
     ],
-    not_place: &[
-        "по счету",
-        "по счёту",
-        "место",
-        "месте",
-        "работает",
-        "работал",
-    ],
+    not_place: &["по счету", "по счёту", "место", "месте"],
 };
 
 // Kazakh markers in folded spelling (қ → к, ү → у, і → и …), as `normalize` leaves them.
@@ -810,7 +793,7 @@ const KK: Markers = Markers {
         "сонда",
         "оган",
     ],
-    not_place: &["нешинши", "орында", "орнында", "жумыс истейди"],
+    not_place: &["нешинши", "орында", "орнында"],
 };
 
 const ZH: Markers = Markers {
@@ -980,7 +963,7 @@ const ZH: Markers = Markers {
     counters: &[],
     fillers: &[],
     pointers: &["它", "这个", "那个", "那里", "那边", "他", "她", "当时"],
-    not_place: &["排第几", "排名", "第几", "工作"],
+    not_place: &["排第几", "排名", "第几"],
 };
 
 fn markers(lang: Lang) -> &'static Markers {
