@@ -766,6 +766,12 @@ fn outside_words_weigh_against_an_answer_but_never_veto_our_own_phrasings() {
         ("when did kazakhstan become independent", Refused),
         ("阿斯塔纳冬天一般多冷啊", Refused),
         ("阿拉木图有啥好吃的餐厅推荐", Refused),
+        // Regression: "passport" was an outside word, so a Kazakh passport in a question
+        // about visa-free stays weighed against its answer.
+        (
+            "how long can I stay in China visa-free on a Kazakh passport?",
+            Says(&["30"]),
+        ),
     ]);
     // Every example phrasing that uses an outside word is still answered.
     let knowledge = engine().knowledge();
