@@ -67,6 +67,12 @@ fn bench(c: &mut Criterion) {
         .into_iter()
         .rev()
         .collect();
+    // 4,096 characters of joiners each followed by words that ask: every joiner is weighed as
+    // a cut between two questions, and none is made.
+    let joiners: String = format!("слово слово слово{}", " и какую какую".repeat(300))
+        .chars()
+        .take(4096)
+        .collect();
 
     let mut group = c.benchmark_group("answer");
     group.throughput(Throughput::Elements(QUESTIONS.len() as u64));
@@ -92,6 +98,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("story_4096_chars", |b| {
         b.iter(|| engine.answer(black_box(&longest), None))
+    });
+    group.bench_function("joiners_4096_chars", |b| {
+        b.iter(|| engine.answer(black_box(&joiners), None))
     });
     group.finish();
 

@@ -1607,83 +1607,89 @@ fn clauses_of(sentence: &str, lang: Lang) -> Vec<String> {
         return han_clauses(sentence, markers);
     }
     let words: Vec<&str> = sentence.split_whitespace().collect();
-    // A word as the markers spell it: lowercase, Kazakh letters folded, without the
-    // punctuation around it (cheaper than normalising each word).
-    // "what's" opens a question as "what" does.
-    let bare = |w: &str| {
-        let trimmed = w.trim_matches(|c: char| !c.is_alphanumeric());
-        let head = trimmed.split(['\'', '’']).next().unwrap_or(trimmed);
-        super::normalize::fold_cyrillic(&head.to_lowercase())
+    // Each word as the markers spell it, once: lowercase, Kazakh letters folded, without the
+    // punctuation around it (cheaper than normalising each word). "what's" opens a question
+    // as "what" does.
+    let bare: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let trimmed = w.trim_matches(|c: char| !c.is_alphanumeric());
+            let head = trimmed.split(['\'', '’']).next().unwrap_or(trimmed);
+            super::normalize::fold_cyrillic(&head.to_lowercase())
+        })
+        .collect();
+    let opener: Vec<bool> = bare
+        .iter()
+        .map(|b| markers.openers.contains(&b.as_str()))
+        .collect();
+    let joiner: Vec<bool> = bare
+        .iter()
+        .map(|b| markers.joiners.contains(&b.as_str()))
+        .collect();
+    // Russian openers such as "как" and "можно" stand mid-clause as "as" and "may".
+    let asks_mid: Vec<bool> = match lang {
+        Lang::Ru => bare
+            .iter()
+            .map(|b| RU_ANYWHERE.contains(&b.as_str()))
+            .collect(),
+        _ => opener.clone(),
     };
+    let comma = |k: usize| words[k].ends_with(',');
     let mut clauses = Vec::new();
     let mut current: Vec<&str> = Vec::new();
+    // Whether `current` holds an opener, kept as words are added: scanning it at every comma
+    // or joiner would make a long message cost the square of its length.
+    let mut current_opens = false;
     let mut i = 0;
     while i < words.len() {
         let word = words[i];
-        let comma = word.ends_with(',');
-        let joiner = markers.joiners.contains(&bare(word).as_str());
         // "… and about how many came": a filler may stand between the joiner and the opener.
-        let opens = |k: usize| {
-            words
-                .get(k)
-                .is_some_and(|n| markers.openers.contains(&bare(n).as_str()))
-        };
+        let opens = |k: usize| opener.get(k).copied().unwrap_or(false);
         let filler = |k: usize| {
-            words
-                .get(k)
-                .is_some_and(|n| markers.fillers.contains(&bare(n).as_str()) || bare(n) == "then")
+            bare.get(k)
+                .is_some_and(|b| markers.fillers.contains(&b.as_str()) || b == "then")
         };
         let next_opens = opens(i + 1) || (filler(i + 1) && opens(i + 2));
-        let is_opener = |w: &&str| markers.openers.contains(&bare(w).as_str());
         // In Russian and Kazakh the question word may close its clause ("… болады, жалпы
         // лимит қанша"): a comma between two clauses that each hold one cuts too.
         let both_ask = || {
-            let next: Vec<&str> = words[i + 1..]
-                .iter()
-                .copied()
-                .take_while(|w| !w.ends_with(','))
-                .collect();
+            let next = (i + 1..words.len()).take_while(|&k| !comma(k));
             lang != Lang::En
-                && next.len() >= 2
-                && next.iter().any(is_opener)
-                && current.iter().chain([&word]).any(is_opener)
+                && (current_opens || opener[i])
+                && next.clone().count() >= 2
+                && next.into_iter().any(|k| opener[k])
         };
-        let cut_after_comma =
-            comma && current.len() >= 2 && (words.get(i + 1).is_some_and(is_opener) || both_ask());
+        let cut_after_comma = comma(i) && current.len() >= 2 && (opens(i + 1) || both_ask());
         // So may a joiner: "режим қай күні басталды және бір кіргенде неше күн тұруға болады".
-        // Only the words up to the next joiner count, or "какой товарооборот между Казахстаном
-        // и Китаем … и какая цель" would be cut between the two countries.
+        // Only the words up to the next joiner (and its comma) count, or "какой товарооборот
+        // между Казахстаном и Китаем … и какая цель" would be cut between the two countries.
         let joined_ask = || {
-            let next: Vec<&str> = words[i + 1..]
-                .iter()
-                .copied()
-                .take_while(|w| !markers.joiners.contains(&bare(w).as_str()))
-                .collect();
-            let next = &next[..next
-                .iter()
-                .position(|w| w.ends_with(','))
-                .map_or(next.len(), |p| p + 1)];
-            // Russian openers such as "как" and "можно" stand mid-clause as "as" and "may".
-            let asks = |w: &&str| match lang {
-                Lang::Ru => RU_ANYWHERE.contains(&bare(w).as_str()),
-                _ => is_opener(w),
-            };
+            let mut next = Vec::new();
+            for k in (i + 1..words.len()).take_while(|&k| !joiner[k]) {
+                next.push(k);
+                if comma(k) {
+                    break;
+                }
+            }
             lang != Lang::En
+                && current_opens
                 && current.len() >= 3
                 && next.len() >= 2
-                && next.iter().any(asks)
-                && current.iter().any(is_opener)
+                && next.iter().any(|&k| asks_mid[k])
         };
-        if joiner && current.len() >= 2 && (next_opens || joined_ask()) {
+        if joiner[i] && current.len() >= 2 && (next_opens || joined_ask()) {
             clauses.push(current.join(" "));
             current.clear();
+            current_opens = false;
             i += 1;
             continue;
         }
         current.push(word);
+        current_opens |= opener[i];
         if cut_after_comma {
             clauses.push(current.join(" "));
             current.clear();
+            current_opens = false;
         }
         i += 1;
     }
