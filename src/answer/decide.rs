@@ -373,8 +373,8 @@ fn parted_sides(base: Base, part: &PartReading, scale: Lang) -> Vec<Chosen> {
         let (firsts, seconds) = (side(&left), side(&right));
         // Each side's best first; where both find the same, one side's next best: words
         // that name the topic of both ("visa-free: one stay vs the total in 180 days") may
-        // stand on one side only.
-        // A claim's "more than" compares the claim with the facts, not two topics.
+        // stand on one side only. A claim's "more than" compares the claim with the facts,
+        // not two topics, and takes each side's best alone.
         let tries = if part.shape.claim.is_some() { 1 } else { 3 };
         for (i, j) in [(0, 0), (1, 0), (0, 1)].into_iter().take(tries) {
             let (Some(first), Some(second)) = (firsts.get(i), seconds.get(j)) else {
@@ -1088,8 +1088,9 @@ fn holds(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
 /// answered by a fact about hours. The word matches a term of the fact's text (synonyms
 /// included: visitors are tourists) or its first letters, which survive endings and
 /// abbreviations ("саг" for "сағат"). Units that facts write as symbols ("35%", "$41
-/// billion"), words that count anything ("people") and words too short to compare always
-/// count.
+/// billion") count only where a fact states them. Words that count anything ("people"),
+/// words too short to compare and words the fact base never uses (but units of measure)
+/// always count.
 fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     let Some(word) = &shape.counted else {
         return true;
@@ -1105,23 +1106,23 @@ fn counts(base: Base, intent: usize, fact: usize, shape: &Part) -> bool {
     if any_unit(PERCENT_WORDS) {
         return values.percent.is_some();
     }
-    if head.chars().count() < 3 && !word.chars().any(is_han) || any_unit(ANYTHING) {
+    let han = word.chars().any(is_han);
+    if head.chars().count() < 3 && !han || any_unit(ANYTHING) {
         return true;
+    }
+    // Chinese runs words together: the counted word must stand in the fact's Chinese text.
+    if han {
+        let same = HAN_SAME.iter().find(|(a, _)| a == word).map(|&(_, b)| b);
+        return values.words[slot(Lang::Zh)]
+            .iter()
+            .any(|w| w.contains(word.as_str()) || same.is_some_and(|b| w.contains(b)));
     }
     // A word the fact base never uses cannot tell one fact's count from another's, unless it
     // is a unit of measure: "сколько товарняков" is answered by the trains a fact counts,
     // "сколько тонн" by no fact that gives no tonnes.
     let terms = base.index.analyze_as(word, shape.lang).terms;
-    let unknown = !word.chars().any(is_han) && !terms.iter().any(|t| base.index.knows(t));
-    if unknown && !any_unit(UNITS) {
+    if !terms.iter().any(|t| base.index.knows(t)) && !any_unit(UNITS) {
         return true;
-    }
-    // Chinese runs words together: the counted word must stand in the fact's Chinese text.
-    if word.chars().any(is_han) {
-        let same = HAN_SAME.iter().find(|(a, _)| a == word).map(|&(_, b)| b);
-        return values.words[slot(Lang::Zh)]
-            .iter()
-            .any(|w| w.contains(word.as_str()) || same.is_some_and(|b| w.contains(b)));
     }
     let by_letters = [shape.lang, Lang::En].iter().any(|&lang| {
         values.words[slot(lang)]
