@@ -41,13 +41,7 @@ impl<'a> Composer<'a> {
     /// The reply to a whole message from the decisions for its parts (`parts` pairs each part's
     /// text with its decision).
     pub fn reply(&self, question: &str, parts: &[(&str, &Decision)]) -> Answer {
-        let answered: Vec<&Chosen> = parts
-            .iter()
-            .filter_map(|(_, d)| match d {
-                Decision::Answer(chosen) => Some(chosen),
-                _ => None,
-            })
-            .collect();
+        let answered: Vec<&Chosen> = parts.iter().filter_map(|(_, d)| d.chosen()).collect();
         let Some(first) = answered.first() else {
             // Nothing answered: the first part's own reply says why.
             let (_, decision) = &parts[0];

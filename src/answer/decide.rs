@@ -103,6 +103,14 @@ impl Decision {
         matches!(self, Decision::Answer(_))
     }
 
+    /// The facts chosen, where the part is answered.
+    pub fn chosen(&self) -> Option<&Chosen> {
+        match self {
+            Decision::Answer(chosen) => Some(chosen),
+            _ => None,
+        }
+    }
+
     pub fn score(&self) -> f32 {
         match self {
             Decision::Answer(chosen) => chosen.scored.score,
@@ -237,8 +245,10 @@ pub(crate) fn decide_between(
     let mut both: Vec<(f32, Scored)> = alone
         .iter()
         .filter(|s| s.intent != taken.scored.intent && s.score >= suggest_threshold(scale))
-        .map(|s| (s.score + score_with(s.intent), *s))
-        .filter(|(_, s)| score_with(s.intent) >= suggest_threshold(scale))
+        .filter_map(|s| {
+            let with = score_with(s.intent);
+            (with >= suggest_threshold(scale)).then_some((s.score + with, *s))
+        })
         .collect();
     both.sort_by(|a, b| b.0.total_cmp(&a.0));
     both.iter()
@@ -359,11 +369,13 @@ fn parted_sides(base: Base, part: &PartReading, scale: Lang) -> Vec<Chosen> {
             if found.len() == SIDE_CHOICES {
                 break;
             }
+            if found.iter().any(|f| f.scored.intent == s.intent) {
+                continue;
+            }
             let Some(chosen) = answer_with(base, &reading, s).ok() else {
                 continue;
             };
-            let new = !found.iter().any(|f| f.scored.intent == s.intent);
-            if new && value_fact(base, &chosen, dates).is_some() {
+            if value_fact(base, &chosen, dates).is_some() {
                 found.push(chosen);
             }
         }

@@ -289,10 +289,7 @@ impl Engine {
                 // "1) how many days without a visa 2) since what date?": a later part that
                 // names no topic of its own continues the one before.
                 Some(previous) => {
-                    let earlier = previous_decision.and_then(|d| match d {
-                        Decision::Answer(chosen) => Some(chosen),
-                        _ => None,
-                    });
+                    let earlier = previous_decision.and_then(Decision::chosen);
                     let (read, decision) =
                         self.continue_part(part, previous, earlier, decision, scale);
                     decided.push((read, decision));

@@ -1489,10 +1489,10 @@ fn asks_something(clause: &str, lang: Lang) -> bool {
         // Kazakh puts the question word before the verb, wherever that is ("диалог қай күні
         // өтті"); "не" alone is also "or" and "what", and must open the clause.
         Lang::Kk => *w != "не" && has(&text, w) || first == *w,
-        // "а визу сколько дней можно": Russian asks how many wherever it likes; "когда" and
-        // "где" mid-sentence are as often "when" and "where" of a story.
-        Lang::Ru => RU_ANYWHERE.contains(w) && has(&text, w) || first == *w,
+        Lang::Ru => first == *w,
     });
+    // "а визу сколько дней можно": Russian asks how many or which wherever it likes; "когда"
+    // and "где" mid-sentence are as often "when" and "where" of a story.
     let anywhere = lang == Lang::Ru && RU_ANYWHERE.iter().any(|w| has(&text, w));
     opener
         || anywhere
